@@ -1,0 +1,24 @@
+// What the SSH gateway asks of the control plane. The control plane's store implements it;
+// gateway tests use a small in-memory one.
+
+export type AuthDecision = { ok: true; workspaceId: string } | { ok: false; reason: string };
+
+export interface GatewayWorkspace {
+  id: string;
+  name: string;
+  /** Absolute directory the workspace's commands run in. */
+  dir: string;
+  running: boolean;
+}
+
+export interface GatewayBackend {
+  /**
+   * May `user` log in with this public key (the wire blob)? Yes only if the key is registered
+   * for the workspace `user` names, its pass has not expired or been revoked, and the
+   * workspace is running. Checked at authentication only.
+   */
+  authenticate(user: string, publicKeyBlob: Buffer): AuthDecision;
+  workspace(id: string): GatewayWorkspace | undefined;
+  /** Called when a workspace leaves `running`; returns the unsubscribe. */
+  onWorkspaceStopped(listener: (workspaceId: string) => void): () => void;
+}
