@@ -1,0 +1,43 @@
+// Where RunCode keeps its state on disk (DESIGN.md, "State on disk"). Every helper takes the
+// environment as a parameter so tests and the tray can point it elsewhere without touching
+// process.env. Paths may contain spaces (macOS "Application Support"): callers quote them.
+import os from 'node:os';
+import path from 'node:path';
+import envPaths from 'env-paths';
+import { RuncodeError } from './errors.js';
+
+type Env = Readonly<Record<string, string | undefined>>;
+
+function absoluteFromEnv(env: Env, name: string): string | undefined {
+  const value = env[name];
+  if (value === undefined || value === '') return undefined;
+  if (!path.isAbsolute(value)) {
+    throw new RuncodeError('bad_config', `$${name} must be an absolute path (it is "${value}")`);
+  }
+  return path.normalize(value);
+}
+
+/** The state directory: `$RUNCODE_HOME`, else the platform's config dir for `runcode`. */
+export function stateDir(env: Env = process.env): string {
+  return absoluteFromEnv(env, 'RUNCODE_HOME') ?? envPaths('runcode', { suffix: '' }).config;
+}
+
+/** The ssh config file we manage a block in: `$RUNCODE_SSH_CONFIG`, else `~/.ssh/config`. */
+export function sshConfigPath(env: Env = process.env): string {
+  return absoluteFromEnv(env, 'RUNCODE_SSH_CONFIG') ?? path.join(os.homedir(), '.ssh', 'config');
+}
+
+/** True when the ssh config is not OpenSSH's default, so every ssh we run must pass `-F`. */
+export function isDefaultSshConfig(env: Env = process.env): boolean {
+  return sshConfigPath(env) === path.join(os.homedir(), '.ssh', 'config');
+}
+
+/** Directory of the per-workspace private keys (0700). */
+export function keysDir(dir: string = stateDir()): string {
+  return path.join(dir, 'keys');
+}
+
+/** The app's own known_hosts with the pinned gateway keys. */
+export function knownHostsPath(dir: string = stateDir()): string {
+  return path.join(dir, 'known_hosts');
+}
