@@ -1,0 +1,123 @@
+// How the gateway runs a workspace's commands: as the server's own user, in the workspace's
+// directory, through the user's shell. Not a sandbox.
+//
+// A pty: Node has no pty without a native module (none is available here), so a session that
+// asked for one runs under util-linux `script -qfec CMD /dev/null`, which gives the command a
+// real terminal (isatty, job control, echo, ^C through the line discipline). Its limits: the
+// size is set once at start (with stty) and later window-change requests cannot resize it;
+// where `script` is missing we fall back to plain pipes (the command then sees no tty).
+import { spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+
+export interface PtyRequest {
+  term: string;
+  cols: number;
+  rows: number;
+}
+
+export const SFTP_SERVER_PATHS = [
+  '/usr/lib/openssh/sftp-server',
+  '/usr/lib/sftp-server',
+  '/usr/libexec/sftp-server',
+  '/usr/libexec/openssh/sftp-server',
+];
+
+function isExecutable(file: string): boolean {
+  try {
+    fs.accessSync(file, fs.constants.X_OK);
+    return fs.statSync(file).isFile();
+  } catch {
+    return false;
+  }
+}
+
+export function findExecutable(candidates: readonly string[]): string | undefined {
+  return candidates.find(isExecutable);
+}
+
+export function findSftpServer(): string | undefined {
+  return findExecutable(SFTP_SERVER_PATHS);
+}
+
+const SCRIPT_PATHS = ['/usr/bin/script', '/bin/script', '/usr/local/bin/script'];
+
+/** The user's shell: $SHELL if it is an absolute executable, else the passwd entry's, else /bin/sh. */
+export function userShell(): string {
+  const fromEnv = process.env.SHELL;
+  if (fromEnv && fromEnv.startsWith('/') && isExecutable(fromEnv)) return fromEnv;
+  try {
+    const sh = os.userInfo().shell;
+    if (sh && sh.startsWith('/') && isExecutable(sh)) return sh;
+  } catch {
+    // no passwd entry (containers): fall through
+  }
+  return '/bin/sh';
+}
+
+function shellQuote(s: string): string {
+  return `'${s.replace(/'/g, `'\\''`)}'`;
+}
+
+/**
+ * The environment a command starts with: a small base taken from the server's own (never its
+ * secrets), the client's allowlisted variables, then what the session itself defines.
+ */
+export function commandEnv(
+  shell: string,
+  clientEnv: Record<string, string>,
+  extra: Record<string, string>,
+): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = {};
+  for (const k of ['PATH', 'HOME', 'USER', 'LOGNAME', 'TMPDIR', 'LANG', 'TZ']) {
+    const v = process.env[k];
+    if (v !== undefined) env[k] = v;
+  }
+  if (!env.PATH) env.PATH = '/usr/local/bin:/usr/bin:/bin';
+  return { ...env, ...clientEnv, ...extra, SHELL: shell };
+}
+
+export interface CommandSpec {
+  /** undefined: the user's login shell. */
+  command?: string;
+  pty?: PtyRequest;
+  cwd: string;
+  env: Record<string, string>;
+}
+
+/** Starts a command as its own process group (so stopping it reaches its children too). */
+export function spawnCommand(spec: CommandSpec): ChildProcess {
+  const shell = userShell();
+  const script = spec.pty ? findExecutable(SCRIPT_PATHS) : undefined;
+  const extra: Record<string, string> = spec.pty ? { TERM: spec.pty.term || 'xterm' } : {};
+  const env = commandEnv(shell, spec.env, extra);
+  const opts = { cwd: spec.cwd, env, detached: true, stdio: 'pipe' as const };
+  if (spec.pty && script) {
+    const body = spec.command ?? `exec ${shellQuote(shell)} -l`;
+    const rows = Math.max(1, Math.min(spec.pty.rows || 24, 1000));
+    const cols = Math.max(1, Math.min(spec.pty.cols || 80, 1000));
+    // script runs `$SHELL -c body` in a new pty; stty gives that pty the client's size.
+    return spawn(script, ['-qfec', `stty rows ${rows} cols ${cols} 2>/dev/null; ${body}`, '/dev/null'], opts);
+  }
+  return spawn(shell, spec.command === undefined ? ['-l'] : ['-c', spec.command], opts);
+}
+
+/** HUP the whole process group, then KILL it if it is still there after `graceMs`. */
+export function killGroup(child: ChildProcess, graceMs = 2000): void {
+  // The group, not just the leader: a shell's background jobs hold the session's pipes open.
+  // Linux keeps a pgid from being reused while any member lives, so this never hits a stranger.
+  const pid = child.pid;
+  if (pid === undefined) return;
+  const signalGroup = (sig: NodeJS.Signals): void => {
+    try {
+      process.kill(-pid, sig);
+    } catch {
+      // already gone
+    }
+  };
+  signalGroup('SIGHUP');
+  signalGroup('SIGCONT');
+  const t = setTimeout(() => signalGroup('SIGKILL'), graceMs);
+  t.unref();
+}
