@@ -1,0 +1,136 @@
+// An advisory lock shared by every writer of a file (the tray and the CLI are separate
+// processes): `<file>.runcode.lock`, created with O_EXCL, holding who owns it. A lock whose owner
+// is gone, or that is older than `staleMs`, is broken, so a crash never wedges the app.
+import crypto from 'node:crypto';
+import fs from 'node:fs/promises';
+import os from 'node:os';
+import { RuncodeError } from '../errors.js';
+import { resolveWriteTarget } from './atomicWrite.js';
+
+export interface FileLockOptions {
+  /** How long to wait for another holder (default 10 s). */
+  timeoutMs?: number;
+  /** A lock older than this is presumed abandoned (default 30 s). */
+  staleMs?: number;
+}
+
+interface LockInfo {
+  pid: number;
+  host: string;
+  time: number;
+  nonce: string;
+}
+
+const errCode = (e: unknown): string | undefined => (e as NodeJS.ErrnoException)?.code;
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+export function lockPathFor(realTarget: string): string {
+  return `${realTarget}.runcode.lock`;
+}
+
+async function readLock(
+  lock: string,
+): Promise<{ raw: string; info?: LockInfo; mtimeMs: number } | undefined> {
+  try {
+    const [raw, st] = await Promise.all([fs.readFile(lock, 'utf8'), fs.stat(lock)]);
+    let info: LockInfo | undefined;
+    try {
+      const v = JSON.parse(raw) as LockInfo;
+      if (Number.isInteger(v.pid) && typeof v.time === 'number' && typeof v.nonce === 'string') info = v;
+    } catch {
+      // Empty or torn: its creator died (or is still writing); judge by the file's age alone.
+    }
+    return { raw, info, mtimeMs: st.mtimeMs };
+  } catch (e) {
+    if (errCode(e) === 'ENOENT') return undefined;
+    throw e;
+  }
+}
+
+function pidAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return errCode(e) === 'EPERM';
+  }
+}
+
+function isStale(l: { info?: LockInfo; mtimeMs: number }, staleMs: number): boolean {
+  const age = Date.now() - (l.info?.time ?? l.mtimeMs);
+  if (age > staleMs || age < -staleMs) return true; // a clock jump backwards is just as suspect
+  return !!l.info && l.info.host === os.hostname() && !pidAlive(l.info.pid);
+}
+
+/**
+ * Removes `lock` if it is stale. Breakers serialise on `<lock>.break` and re-check the bytes,
+ * so two breakers cannot delete a lock a third process has just taken.
+ */
+async function breakIfStale(lock: string, staleMs: number): Promise<boolean> {
+  const seen = await readLock(lock);
+  if (!seen) return true;
+  if (!isStale(seen, staleMs)) return false;
+  const breaker = `${lock}.break`;
+  try {
+    await (await fs.open(breaker, 'wx', 0o600)).close();
+  } catch (e) {
+    if (errCode(e) !== 'EEXIST') throw e;
+    const st = await fs.stat(breaker).catch(() => undefined);
+    if (st && Date.now() - st.mtimeMs > 5_000) await fs.rm(breaker, { force: true });
+    return false;
+  }
+  try {
+    const again = await readLock(lock);
+    if (again && again.raw === seen.raw) await fs.rm(lock, { force: true });
+  } finally {
+    await fs.rm(breaker, { force: true });
+  }
+  return true;
+}
+
+/** Runs `fn` holding the lock for `file` (symlinks resolved, so every path to it shares one lock). */
+export async function withFileLock<T>(
+  file: string,
+  fn: () => Promise<T>,
+  options: FileLockOptions = {},
+): Promise<T> {
+  const { timeoutMs = 10_000, staleMs = 30_000 } = options;
+  const lock = lockPathFor(await resolveWriteTarget(file));
+  const me: LockInfo = { pid: process.pid, host: os.hostname(), time: Date.now(), nonce: '' };
+  me.nonce = crypto.randomBytes(12).toString('hex');
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      const fh = await fs.open(lock, 'wx', 0o600);
+      try {
+        await fh.writeFile(JSON.stringify({ ...me, time: Date.now() }));
+      } finally {
+        await fh.close();
+      }
+      break;
+    } catch (e) {
+      const code = errCode(e);
+      if (code === 'EACCES' || code === 'EPERM' || code === 'EROFS') {
+        throw new RuncodeError('not_writable', `cannot create the lock file ${lock} (${code})`, { cause: e });
+      }
+      if (code !== 'EEXIST') throw e;
+    }
+    if (await breakIfStale(lock, staleMs)) continue;
+    if (Date.now() >= deadline) {
+      const holder = (await readLock(lock))?.info;
+      throw new RuncodeError(
+        'config_locked',
+        `another RunCode process${holder ? ` (pid ${holder.pid})` : ''} holds the lock ${lock}; ` +
+          `try again, or delete that file if no RunCode process is running`,
+      );
+    }
+    await sleep(5 + Math.random() * 25);
+  }
+  try {
+    return await fn();
+  } finally {
+    // Only our own lock: if we overran staleMs and someone broke it, theirs is not ours to drop.
+    const now = await readLock(lock).catch(() => undefined);
+    if (now?.info?.nonce === me.nonce) await fs.rm(lock, { force: true });
+  }
+}

@@ -1,0 +1,270 @@
+// The RunCode block in ~/.ssh/config (DESIGN.md "The ~/.ssh/config block"): rendering, parsing
+// and splicing, as pure string functions. No I/O here: sshConfigFile.ts owns the file.
+import { RuncodeError } from '../errors.js';
+import {
+  isHostKeyAlias,
+  isHostName,
+  isPort,
+  isSafeConfigPath,
+  isSshUser,
+  isWorkspaceName,
+} from './sshValues.js';
+
+export interface HostEntry {
+  /** Workspace name; the alias is `runcode.NAME`. */
+  name: string;
+  hostName: string;
+  port: number;
+  user: string;
+  identityFile: string;
+  knownHostsFile: string;
+  hostKeyAlias: string;
+}
+
+export const BEGIN_MARKER =
+  '# ------------ BEGIN RUNCODE (managed by RunCode Tray; `runcode config-ssh --remove` removes it) ------------';
+export const END_MARKER = '# ------------ END RUNCODE ------------';
+export const HOST_PREFIX = 'runcode.';
+
+/** The only keywords this module can ever emit; never a command-running one. */
+export const ALLOWED_KEYWORDS: ReadonlySet<string> = new Set([
+  'Host',
+  'HostName',
+  'Port',
+  'User',
+  'IdentityFile',
+  'IdentitiesOnly',
+  'IdentityAgent',
+  'UserKnownHostsFile',
+  'HostKeyAlias',
+  'StrictHostKeyChecking',
+  'UpdateHostKeys',
+  'Match',
+]);
+
+// Loose on purpose: a hand-edited marker still counts, so we refuse instead of adding a second block.
+const BEGIN_LINE = /^\s*#.*\bBEGIN RUNCODE\b/i;
+const END_LINE = /^\s*#.*\bEND RUNCODE\b/i;
+const INCLUDE_LINE = /^include(?:\s|=)/i;
+
+const show = (v: unknown): string => JSON.stringify(v)?.slice(0, 80) ?? String(v);
+
+function invalid(name: unknown, field: string, why: string): never {
+  const who = isWorkspaceName(name) ? name : show(name);
+  throw new RuncodeError('invalid_entry', `workspace ${who}: ${field} ${why}`);
+}
+
+/** Re-validates every field (defence in depth: callers validated the backend's answer already). */
+export function validateHostEntry(e: HostEntry): void {
+  const n = e?.name;
+  if (!isWorkspaceName(n))
+    invalid(n, 'name', 'must be 1-63 lowercase letters, digits or -, not starting with -');
+  if (!isHostName(e.hostName)) invalid(n, 'hostName', `${show(e.hostName)} is not a hostname or IP address`);
+  if (!isPort(e.port)) invalid(n, 'port', `${show(e.port)} is not a port (1-65535)`);
+  if (!isSshUser(e.user)) invalid(n, 'user', `${show(e.user)} is not a valid SSH user name`);
+  for (const field of ['identityFile', 'knownHostsFile'] as const) {
+    if (!isSafeConfigPath(e[field])) {
+      invalid(n, field, `${show(e[field])} must be an absolute path without control characters, ", % or $`);
+    }
+  }
+  if (!isHostKeyAlias(e.hostKeyAlias))
+    invalid(n, 'hostKeyAlias', `${show(e.hostKeyAlias)} is not a runcode-* alias`);
+}
+
+// OpenSSH (misc.c argv_split) unescapes \\ inside quotes; doubling keeps Windows paths intact.
+const quotePath = (p: string): string => `"${p.replace(/\\/g, '\\\\')}"`;
+const unquotePath = (q: string): string | undefined =>
+  /^"[^"]*"$/.test(q) ? q.slice(1, -1).replace(/\\\\/g, '\\') : undefined;
+
+function entryLines(e: HostEntry): string[] {
+  return [
+    `Host ${HOST_PREFIX}${e.name}`,
+    `  HostName ${e.hostName}`,
+    `  Port ${e.port}`,
+    `  User ${e.user}`,
+    `  IdentityFile ${quotePath(e.identityFile)}`,
+    '  IdentitiesOnly yes',
+    '  IdentityAgent none',
+    `  UserKnownHostsFile ${quotePath(e.knownHostsFile)}`,
+    `  HostKeyAlias ${e.hostKeyAlias}`,
+    '  StrictHostKeyChecking yes',
+    '  UpdateHostKeys no',
+  ];
+}
+
+/** The whole block, markers included, each line ending with `eol`. Entries are sorted by name. */
+export function renderBlock(entries: readonly HostEntry[], eol: '\n' | '\r\n' = '\n'): string {
+  const seen = new Set<string>();
+  for (const e of entries) {
+    validateHostEntry(e);
+    if (seen.has(e.name)) invalid(e.name, 'name', 'appears twice');
+    seen.add(e.name);
+  }
+  const sorted = [...entries].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  const lines = [BEGIN_MARKER, ...sorted.flatMap(entryLines), 'Match all', END_MARKER];
+  for (const line of lines.slice(1, -1)) {
+    const keyword = /^ {0,2}([A-Za-z]+) /.exec(line)?.[1];
+    const ok = keyword && ALLOWED_KEYWORDS.has(keyword) && (keyword !== 'Match' || line === 'Match all');
+    if (!ok || /[\r\n\0]/.test(line)) throw new Error(`refusing to emit ssh config line ${show(line)}`);
+  }
+  return lines.join(eol) + eol;
+}
+
+export function detectEol(text: string): '\n' | '\r\n' {
+  const i = text.indexOf('\n');
+  return i > 0 && text[i - 1] === '\r' ? '\r\n' : '\n';
+}
+
+interface Line {
+  start: number;
+  /** Offset after the line's terminator (or the end of the text). */
+  end: number;
+  text: string;
+}
+
+function splitLines(text: string): Line[] {
+  const out: Line[] = [];
+  for (let pos = 0; pos < text.length;) {
+    const nl = text.indexOf('\n', pos);
+    const end = nl === -1 ? text.length : nl + 1;
+    let body = text.slice(pos, nl === -1 ? text.length : nl);
+    if (body.endsWith('\r')) body = body.slice(0, -1);
+    out.push({ start: pos, end, text: body });
+    pos = end;
+  }
+  return out;
+}
+
+function corrupt(where: string, why: string): never {
+  throw new RuncodeError(
+    'config_markers',
+    `the RunCode block in ${where} ${why}; fix or delete the RunCode lines by hand, then try again (nothing was changed)`,
+  );
+}
+
+/** [start, end) of the block, END line's terminator included; undefined if there is none. */
+export function locateBlock(
+  text: string,
+  where = 'the SSH config',
+): { start: number; end: number } | undefined {
+  const begins: Line[] = [];
+  const ends: Line[] = [];
+  for (const line of splitLines(text)) {
+    if (BEGIN_LINE.test(line.text)) begins.push(line);
+    else if (END_LINE.test(line.text)) ends.push(line);
+  }
+  if (begins.length === 0 && ends.length === 0) return undefined;
+  if (begins.length > 1) corrupt(where, `has ${begins.length} BEGIN RUNCODE markers`);
+  if (ends.length > 1) corrupt(where, `has ${ends.length} END RUNCODE markers`);
+  const [b] = begins;
+  const [e] = ends;
+  if (!b) corrupt(where, 'has an END RUNCODE marker without a BEGIN');
+  if (!e) corrupt(where, 'has a BEGIN RUNCODE marker without an END');
+  if (e.start < b.start) corrupt(where, 'has its END RUNCODE marker before its BEGIN');
+  return { start: b.start, end: e.end };
+}
+
+/** Where a new block goes: after the leading blank, comment and Include lines. */
+export function insertionPoint(text: string): number {
+  let p = 0;
+  for (const line of splitLines(text)) {
+    const t = line.text.trim();
+    if (t !== '' && !t.startsWith('#') && !INCLUDE_LINE.test(t)) break;
+    p = line.end;
+  }
+  return p;
+}
+
+/**
+ * Puts `block` (rendered with the text's EOL) in place of the existing block, or inserts it, or
+ * (block undefined) removes it. Insert adds the block plus exactly one EOL (or, after a last line
+ * without one, one EOL before it); remove takes exactly that away, so insert+remove is identity.
+ */
+export function spliceBlock(text: string, block: string | undefined, where = 'the SSH config'): string {
+  const span = locateBlock(text, where);
+  const eol = detectEol(text);
+  if (block === undefined) {
+    if (!span) return text;
+    let { start, end } = span;
+    if (text.startsWith('\r\n', end)) end += 2;
+    else if (text[end] === '\n') end += 1;
+    else if (end === text.length && start > 0 && text[start - 1] === '\n') {
+      start -= start > 1 && text[start - 2] === '\r' ? 2 : 1;
+    }
+    return text.slice(0, start) + text.slice(end);
+  }
+  if (span) {
+    const old = text.slice(span.start, span.end);
+    const body = old.endsWith('\n') ? block : block.replace(/\r?\n$/, '');
+    return text.slice(0, span.start) + body + text.slice(span.end);
+  }
+  const p = insertionPoint(text);
+  if (p === text.length && text.length > 0 && !text.endsWith('\n')) return text + eol + block;
+  return text.slice(0, p) + block + eol + text.slice(p);
+}
+
+/** Sets the block to `entries` (none: removes it). For whole-string callers; keeps the text's EOL. */
+export function setBlock(text: string, entries: readonly HostEntry[], where?: string): string {
+  if (entries.length === 0) return spliceBlock(text, undefined, where);
+  return spliceBlock(text, renderBlock(entries, detectEol(text)), where);
+}
+
+const FIELD_OF: Record<string, keyof HostEntry> = {
+  HostName: 'hostName',
+  Port: 'port',
+  User: 'user',
+  IdentityFile: 'identityFile',
+  UserKnownHostsFile: 'knownHostsFile',
+  HostKeyAlias: 'hostKeyAlias',
+};
+const FIXED = new Set([
+  'IdentitiesOnly yes',
+  'IdentityAgent none',
+  'StrictHostKeyChecking yes',
+  'UpdateHostKeys no',
+]);
+
+/** The entries in the text's block ([] without one). A block we did not write is an error. */
+export function readBlock(text: string, where = 'the SSH config'): HostEntry[] {
+  const span = locateBlock(text, where);
+  if (!span) return [];
+  const lines = splitLines(text.slice(span.start, span.end)).slice(1, -1);
+  const out: HostEntry[] = [];
+  let cur: Partial<HostEntry> | undefined;
+  let matchAll = false;
+  const finish = (): void => {
+    if (!cur) return;
+    try {
+      validateHostEntry(cur as HostEntry);
+    } catch (e) {
+      corrupt(where, `was edited by hand (${(e as Error).message})`);
+    }
+    out.push(cur as HostEntry);
+    cur = undefined;
+  };
+  for (const { text: raw } of lines) {
+    const t = raw.trim();
+    if (t === '') continue;
+    if (matchAll) corrupt(where, `has lines after "Match all": ${show(t)}`);
+    const m = /^(\S+)\s+(.+)$/.exec(t);
+    const [kw, value] = m ? [m[1]!, m[2]!] : [t, ''];
+    if (kw === 'Host' && value.startsWith(HOST_PREFIX)) {
+      finish();
+      cur = { name: value.slice(HOST_PREFIX.length) };
+    } else if (t === 'Match all') {
+      finish();
+      matchAll = true;
+    } else if (cur && FIELD_OF[kw]) {
+      const field = FIELD_OF[kw];
+      const v = field === 'identityFile' || field === 'knownHostsFile' ? unquotePath(value) : value;
+      if (v === undefined) corrupt(where, `has an unquoted ${kw}`);
+      (cur as Record<string, unknown>)[field] =
+        field !== 'port' ? v : /^[1-9]\d{0,4}$/.test(v) ? Number(v) : NaN;
+    } else if (!(cur && FIXED.has(t))) {
+      corrupt(where, `has an unexpected line ${show(t)}`);
+    }
+  }
+  finish();
+  if (!matchAll) corrupt(where, 'does not end with "Match all"');
+  return out;
+}

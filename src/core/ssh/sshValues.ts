@@ -1,0 +1,45 @@
+// Validators for every value that may reach ~/.ssh/config or known_hosts. Values come from an
+// untrusted backend (DESIGN.md), so each rule is an allowlist: OpenSSH expands `%` tokens, `${VAR}`
+// and `~` in some keywords, treats `*`, `?`, `!` and `,` as patterns, and `#` as a comment.
+import net from 'node:net';
+import path from 'node:path';
+
+/** A workspace name: the `NAME` in `runcode.NAME`, a key file name. */
+export const WORKSPACE_NAME = /^[a-z0-9][a-z0-9-]{0,62}$/;
+/** A HostKeyAlias: the host field of our known_hosts lines. */
+export const HOST_KEY_ALIAS = /^runcode-[a-z0-9][a-z0-9.-]{0,120}$/;
+const SSH_USER = /^[A-Za-z0-9._][A-Za-z0-9._-]{0,63}$/;
+const LABEL = '[A-Za-z0-9_](?:[A-Za-z0-9_-]{0,62})';
+const HOSTNAME = new RegExp(`^${LABEL}(?:\\.${LABEL})*\\.?$`);
+// Control characters, the quote that ends our quoting, and the token/variable introducers.
+// eslint-disable-next-line no-control-regex -- control characters are what this rejects
+const UNSAFE_PATH_CHARS = /[\x00-\x1f\x7f"%$]/;
+
+export function isWorkspaceName(v: unknown): v is string {
+  return typeof v === 'string' && WORKSPACE_NAME.test(v);
+}
+
+export function isHostKeyAlias(v: unknown): v is string {
+  return typeof v === 'string' && HOST_KEY_ALIAS.test(v);
+}
+
+/** A DNS name or an IPv4/IPv6 literal; never a pattern, a zone id (`%`) or a leading `-`. */
+export function isHostName(v: unknown): v is string {
+  if (typeof v !== 'string' || v.length === 0 || v.length > 253) return false;
+  if (net.isIPv4(v)) return true;
+  if (v.includes(':')) return !v.includes('%') && net.isIPv6(v);
+  return HOSTNAME.test(v);
+}
+
+export function isPort(v: unknown): v is number {
+  return typeof v === 'number' && Number.isInteger(v) && v >= 1 && v <= 65535;
+}
+
+export function isSshUser(v: unknown): v is string {
+  return typeof v === 'string' && SSH_USER.test(v);
+}
+
+/** An absolute path we can write inside double quotes without OpenSSH reinterpreting it. */
+export function isSafeConfigPath(v: unknown): v is string {
+  return typeof v === 'string' && v.length <= 4096 && path.isAbsolute(v) && !UNSAFE_PATH_CHARS.test(v);
+}
