@@ -1,0 +1,49 @@
+// The CLI's SecretStore: the OS keychain (macOS Keychain, Windows Credential Manager, the
+// Secret Service or kernel keyring on Linux) through @napi-rs/keyring. The async entry runs
+// off the main thread, so a slow or hung keychain daemon cannot freeze the event loop, and
+// every call is bounded by a timeout.
+import { AsyncEntry } from '@napi-rs/keyring';
+import { RuncodeError } from '../errors.js';
+import type { SecretStore } from './secretStore.js';
+import { checkSecretKey } from './secretStore.js';
+
+export const KEYRING_SERVICE = 'runcode';
+
+export class KeyringSecretStore implements SecretStore {
+  readonly kind = 'keyring';
+
+  constructor(
+    private readonly service: string = KEYRING_SERVICE,
+    private readonly timeoutMs = 10_000,
+  ) {}
+
+  async get(key: string): Promise<string | undefined> {
+    const value = await this.call('read', key, (e, signal) => e.getPassword(signal));
+    return value ?? undefined;
+  }
+
+  async set(key: string, value: string): Promise<void> {
+    await this.call('write', key, (e, signal) => e.setPassword(value, signal));
+  }
+
+  async delete(key: string): Promise<void> {
+    await this.call('delete', key, (e, signal) => e.deletePassword(signal));
+  }
+
+  private async call<T>(
+    op: string,
+    key: string,
+    fn: (e: AsyncEntry, signal: AbortSignal) => Promise<T>,
+  ): Promise<T> {
+    checkSecretKey(key);
+    try {
+      return await fn(new AsyncEntry(this.service, key), AbortSignal.timeout(this.timeoutMs));
+    } catch (e) {
+      // The library's message names the platform failure, never the secret.
+      const reason = e instanceof Error ? e.message : String(e);
+      throw new RuncodeError('secret_store', `cannot ${op} "${key}" in the OS keychain (${reason})`, {
+        cause: e,
+      });
+    }
+  }
+}
