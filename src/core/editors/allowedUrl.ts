@@ -1,0 +1,46 @@
+// The one gate before anything is handed to the OS URL opener (shell.openExternal, `open`,
+// xdg-open, `start`): those run whatever handler a scheme is registered to (file:, smb:, ms-*:
+// and custom handlers have all been used to run code), so only the schemes we build are let
+// through, checked on the raw string as well as the parsed URL (the WHATWG parser silently
+// drops tabs and newlines, which would let a disguised scheme past a parsed-only check).
+import { RuncodeError } from '../errors.js';
+
+const EDITOR_SCHEMES = new Set([
+  'vscode',
+  'vscode-insiders',
+  'cursor',
+  'windsurf',
+  'zed',
+  'jetbrains-gateway',
+]);
+const LOOPBACK = new Set(['127.0.0.1', 'localhost', '[::1]']);
+
+/** Returns `url` when it may be opened; otherwise throws RuncodeError('bad_url'). */
+export function assertAllowedUrl(url: string): string {
+  const refuse = (why: string) =>
+    new RuncodeError('bad_url', `refusing to open ${JSON.stringify(String(url).slice(0, 80))}: ${why}`);
+  if (typeof url !== 'string' || url.length === 0 || url.length > 8192) throw refuse('not a URL');
+  if (!/^[\x21-\x7e]+$/.test(url)) throw refuse('it contains spaces, control or non-ASCII characters');
+  const m = /^([a-z][a-z0-9+.-]*):/i.exec(url);
+  if (!m) throw refuse('it has no scheme');
+  const scheme = m[1]!.toLowerCase();
+  let u: URL;
+  try {
+    u = new URL(url);
+  } catch {
+    throw refuse('not a valid URL');
+  }
+  if (u.protocol !== `${scheme}:`) throw refuse('its scheme is ambiguous');
+  if (u.username || u.password) throw refuse('it carries a user name or password');
+  if (EDITOR_SCHEMES.has(scheme)) return url;
+  if (scheme === 'https') {
+    if (!u.hostname) throw refuse('it names no host');
+    return url;
+  }
+  if (scheme === 'http') {
+    // Plain HTTP only for our own port forwards, which listen on loopback.
+    if (LOOPBACK.has(u.hostname)) return url;
+    throw refuse('plain http:// is allowed only for 127.0.0.1 or localhost');
+  }
+  throw refuse(`the ${scheme}: scheme is not one RunCode opens`);
+}
