@@ -30,8 +30,12 @@ export class ServerStore implements GatewayBackend {
   ) {
     this.state = loadState(dataDir);
     this.defs = new Map(defs.map((d) => [d.id, d]));
-    for (const id of Object.keys(this.state.workspaces))
+    for (const id of Object.keys(this.state.workspaces)) {
       if (!this.defs.has(id)) delete this.state.workspaces[id];
+    }
+    for (const id of this.defs.keys()) {
+      this.state.workspaces[id] ??= { state: 'stopped', updatedAt: new Date(now()).toISOString() };
+    }
     this.save();
   }
 
@@ -72,7 +76,7 @@ export class ServerStore implements GatewayBackend {
       workdir: d.dir,
       webIdeUrl: `${this.endpoint}/ide/${encodeURIComponent(d.id)}`,
       ports: d.ports.map((p) => ({ ...p })),
-      updatedAt: s?.updatedAt ?? new Date(0).toISOString(),
+      updatedAt: s?.updatedAt ?? new Date(this.now()).toISOString(),
     };
   }
 

@@ -5,6 +5,7 @@ import type net from 'node:net';
 import { RuncodeError } from '../core/errors.js';
 import { ensureTlsMaterial } from './ca.js';
 import { EventHub } from './eventHub.js';
+import { startGateway } from './gateway.js';
 import { ensureHostKey } from './hostKey.js';
 import { OAuthServer } from './oauthServer.js';
 import { createRequestHandler } from './requestHandler.js';
@@ -105,8 +106,15 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   // Passes point at a gateway clients can reach: a wildcard bind is reached on loopback.
   const publicHost = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host;
 
-  const gatewayPort = opts.gatewayPort ?? 0;
-  const gatewayClose = async () => {};
+  const gw = await startGateway({
+    backend: store,
+    hostKey: hostKey.privateKey,
+    host,
+    port: opts.gatewayPort ?? 0,
+    log: (m) => log(m.startsWith('gateway') ? m : `gateway: ${m}`),
+  });
+  const gatewayPort = gw.port;
+  const gatewayClose = () => gw.close();
 
   const manager = new WorkspaceManager(store, {
     bootDelayMs,
