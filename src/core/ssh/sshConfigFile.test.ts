@@ -1,0 +1,335 @@
+// Real files in temp dirs, and the real OpenSSH client (`ssh -G -F`) as the judge of what the
+// written config means.
+import { spawn, spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { isRuncodeError } from '../errors.js';
+import type { HostEntry } from './sshConfigBlock.js';
+import { BEGIN_MARKER, END_MARKER } from './sshConfigBlock.js';
+import { SshConfigFile, defaultSshConfigPath } from './sshConfigFile.js';
+
+const ROOT = path.resolve(import.meta.dirname, '../../..');
+const MODULE_URL = pathToFileURL(path.join(ROOT, 'src/core/ssh/sshConfigFile.ts')).href;
+
+let home: string;
+let state: string;
+let cfg: string;
+beforeEach(() => {
+  home = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'runcode-cfg-')));
+  state = path.join(home, 'Application Support', 'runcode');
+  cfg = path.join(home, '.ssh', 'config');
+});
+afterEach(() => {
+  // Undo read-only modes so the temp dir can go.
+  for (const p of [path.join(home, '.ssh'), cfg]) if (fs.existsSync(p)) fs.chmodSync(p, 0o700);
+  fs.rmSync(home, { recursive: true, force: true });
+});
+
+const entry = (name: string, over: Partial<HostEntry> = {}): HostEntry => ({
+  name,
+  hostName: '127.0.0.1',
+  port: 2222,
+  user: `ws-${name}`,
+  identityFile: path.join(state, 'keys', name),
+  knownHostsFile: path.join(state, 'known_hosts'),
+  hostKeyAlias: 'runcode-gateway',
+  ...over,
+});
+const file = (over: Partial<ConstructorParameters<typeof SshConfigFile>[0]> = {}): SshConfigFile =>
+  new SshConfigFile({ path: cfg, stateDir: state, ...over });
+const writeCfg = (text: string | Buffer, mode = 0o600): void => {
+  fs.mkdirSync(path.dirname(cfg), { recursive: true, mode: 0o700 });
+  fs.writeFileSync(cfg, text);
+  fs.chmodSync(cfg, mode);
+};
+const bytes = (p = cfg): Buffer => fs.readFileSync(p);
+const sshG = (host: string, config = cfg): string => {
+  const r = spawnSync('ssh', ['-G', '-F', config, host], { encoding: 'utf8' });
+  expect(r.status, r.stderr).toBe(0);
+  return r.stdout;
+};
+const opts = (out: string): Map<string, string[]> => {
+  const m = new Map<string, string[]>();
+  for (const line of out.split('\n')) {
+    const i = line.indexOf(' ');
+    if (i > 0) m.set(line.slice(0, i), [...(m.get(line.slice(0, i)) ?? []), line.slice(i + 1)]);
+  }
+  return m;
+};
+async function rejects(p: Promise<unknown>): Promise<string> {
+  const e = await p.then(
+    () => undefined,
+    (err: unknown) => err,
+  );
+  return isRuncodeError(e) ? e.code : `not a RuncodeError: ${String(e)}`;
+}
+
+/** Asserts `ssh -G runcode.NAME` resolves to exactly our options. */
+function expectOurOptions(e: HostEntry): void {
+  const o = opts(sshG(`runcode.${e.name}`));
+  expect(o.get('hostname')).toEqual([e.hostName]);
+  expect(o.get('port')).toEqual([String(e.port)]);
+  expect(o.get('user')).toEqual([e.user]);
+  expect(o.get('identityfile')?.[0]).toBe(e.identityFile);
+  expect(o.get('identitiesonly')).toEqual(['yes']);
+  expect(o.get('identityagent')).toEqual(['none']);
+  expect(o.get('userknownhostsfile')).toEqual([e.knownHostsFile]);
+  expect(o.get('hostkeyalias')).toEqual([e.hostKeyAlias]);
+  expect(o.get('stricthostkeychecking')).toEqual(['true']);
+  expect(o.get('updatehostkeys')).toEqual(['false']);
+}
+
+const HOSTILE_STAR = [
+  'Host *',
+  '  User evil',
+  '  Port 1',
+  '  HostName evil.example',
+  '  IdentitiesOnly no',
+  '  IdentityAgent /tmp/evil.sock',
+  '  UserKnownHostsFile /dev/null',
+  '  HostKeyAlias evil',
+  '  StrictHostKeyChecking no',
+  '  UpdateHostKeys yes',
+  '',
+].join('\n');
+const OTHER = 'Host otherhost\n  User bob\n  Port 2200\n\n';
+
+describe('SshConfigFile', () => {
+  it('absent: creates ~/.ssh 0700 and the config 0600; remove gives back "absent"', async () => {
+    const f = file();
+    expect(await f.read()).toEqual([]);
+    expect(await f.apply([entry('api')])).toEqual({ changed: true, path: cfg });
+    expect(fs.statSync(path.dirname(cfg)).mode & 0o777).toBe(0o700);
+    expect(fs.statSync(cfg).mode & 0o777).toBe(0o600);
+    expect(bytes().toString()).toMatch(new RegExp(`^${BEGIN_MARKER.slice(0, 20)}`));
+    expect(await f.read()).toEqual([entry('api')]);
+    expectOurOptions(entry('api'));
+    expect(fs.existsSync(`${cfg}.runcode-backup`)).toBe(false); // nothing to back up
+    expect(await f.remove()).toEqual({ changed: true, path: cfg });
+    expect(fs.existsSync(cfg)).toBe(false);
+    expect(await f.remove()).toEqual({ changed: false, path: cfg });
+    expect(fs.readdirSync(path.dirname(cfg))).toEqual([]); // no lock, temp or backup left
+  });
+
+  it('empty file: keeps its mode; remove leaves it empty (it was not ours to delete)', async () => {
+    writeCfg('', 0o644);
+    const f = file();
+    await f.apply([entry('api')]);
+    expect(fs.statSync(cfg).mode & 0o777).toBe(0o644);
+    expectOurOptions(entry('api'));
+    expect(bytes(`${cfg}.runcode-backup`).length).toBe(0);
+    expect(fs.statSync(`${cfg}.runcode-backup`).mode & 0o777).toBe(0o644);
+    await f.remove();
+    expect(bytes().length).toBe(0);
+  });
+
+  const originals: Record<string, Buffer> = {
+    crlf: Buffer.from(`Include /nonexistent/*.conf\r\n\r\n${OTHER}${HOSTILE_STAR}`.replace(/\r?\n/g, '\r\n')),
+    'no final newline': Buffer.from(`${OTHER}Host *\n  User evil`),
+    'leading includes': Buffer.from(`# mine\nInclude /nonexistent/a\nInclude=/nonexistent/b\n\n${OTHER}`),
+    'hostile Host * above': Buffer.from(`${HOSTILE_STAR}\n${OTHER}`),
+    'hostile Host * below': Buffer.from(`${OTHER}${HOSTILE_STAR}`),
+    'non-UTF-8 bytes': Buffer.concat([
+      Buffer.from('# caf'),
+      Buffer.from([0xe9, 0xff]),
+      Buffer.from(`\n${OTHER}`),
+    ]),
+  };
+  it.each(Object.entries(originals))(
+    '%s: our options win, otherhost is unchanged, remove restores the bytes',
+    async (_n, original) => {
+      writeCfg(original);
+      const otherBefore = sshG('otherhost');
+      const f = file();
+      const api = entry('api', { identityFile: path.join(state, 'keys', 'api') });
+      await f.apply([api, entry('web')]);
+      expectOurOptions(api);
+      expectOurOptions(entry('web'));
+      expect(sshG('otherhost')).toBe(otherBefore);
+      const after = bytes().toString('latin1');
+      if (_n === 'crlf') expect(after.replace(/\r\n/g, '')).not.toContain('\n');
+      if (_n === 'leading includes')
+        expect(after.indexOf(BEGIN_MARKER)).toBeGreaterThan(after.indexOf('Include='));
+      expect(bytes(`${cfg}.runcode-backup`).equals(original)).toBe(true);
+      await f.remove();
+      expect(bytes().equals(original)).toBe(true);
+    },
+  );
+
+  it('apply twice is idempotent: no second write (inode and mtime unchanged)', async () => {
+    writeCfg(OTHER);
+    const f = file();
+    expect((await f.apply([entry('b'), entry('a')])).changed).toBe(true);
+    const st = fs.statSync(cfg);
+    await new Promise((r) => setTimeout(r, 20));
+    expect((await f.apply([entry('a'), entry('b')])).changed).toBe(false);
+    const st2 = fs.statSync(cfg);
+    expect([st2.ino, st2.mtimeMs]).toEqual([st.ino, st.mtimeMs]);
+  });
+
+  it('backs up once: later changes never overwrite the backup', async () => {
+    writeCfg(OTHER);
+    const f = file();
+    await f.apply([entry('a')]);
+    fs.appendFileSync(cfg, 'Host later\n  User x\n');
+    await f.apply([entry('a'), entry('b')]);
+    await f.remove();
+    await f.apply([entry('c')]);
+    expect(bytes(`${cfg}.runcode-backup`).toString()).toBe(OTHER);
+    expect(fs.readdirSync(path.dirname(cfg)).sort()).toEqual(['config', 'config.runcode-backup']);
+  });
+
+  it('follows a symlinked config: the link stays, the target changes, remove restores it', async () => {
+    const dotfiles = path.join(home, 'dotfiles');
+    fs.mkdirSync(dotfiles);
+    fs.writeFileSync(path.join(dotfiles, 'ssh_config'), OTHER, { mode: 0o640 });
+    fs.mkdirSync(path.dirname(cfg), { mode: 0o700 });
+    fs.symlinkSync('../dotfiles/ssh_config', cfg);
+    const f = file();
+    expect((await f.apply([entry('api')])).path).toBe(path.join(dotfiles, 'ssh_config'));
+    expect(fs.lstatSync(cfg).isSymbolicLink()).toBe(true);
+    expect(fs.statSync(cfg).mode & 0o777).toBe(0o640);
+    expectOurOptions(entry('api'));
+    expect(fs.existsSync(path.join(dotfiles, 'ssh_config.runcode-backup'))).toBe(true);
+    await f.remove();
+    expect(fs.readFileSync(path.join(dotfiles, 'ssh_config'), 'utf8')).toBe(OTHER);
+    expect(fs.lstatSync(cfg).isSymbolicLink()).toBe(true);
+  });
+
+  it('read-only file or directory: config_not_writable, nothing written', async () => {
+    writeCfg(OTHER, 0o444);
+    expect(await rejects(file().apply([entry('api')]))).toBe('config_not_writable');
+    expect(bytes().toString()).toBe(OTHER);
+    fs.chmodSync(cfg, 0o600);
+    fs.chmodSync(path.dirname(cfg), 0o555);
+    const err = await file()
+      .apply([entry('api')])
+      .catch((e: unknown) => e as Error);
+    expect(isRuncodeError(err) && err.code).toBe('config_not_writable');
+    expect(err?.message).toContain(path.dirname(cfg));
+    expect(bytes().toString()).toBe(OTHER);
+    expect(fs.readdirSync(path.dirname(cfg))).toEqual(['config']);
+    expect(fs.existsSync(state)).toBe(false);
+  });
+
+  const broken: Record<string, string> = {
+    duplicated: `${BEGIN_MARKER}\nMatch all\n${END_MARKER}\n${OTHER}${BEGIN_MARKER}\nMatch all\n${END_MARKER}\n`,
+    unbalanced: `${OTHER}${BEGIN_MARKER}\nHost runcode.x\n`,
+    'out of order': `${END_MARKER}\n${OTHER}${BEGIN_MARKER}\n`,
+  };
+  it.each(Object.entries(broken))('%s markers: refused, bytes unchanged, no backup', async (_n, text) => {
+    writeCfg(text);
+    const st = fs.statSync(cfg);
+    const f = file();
+    expect(await rejects(f.apply([entry('api')]))).toBe('config_markers');
+    expect(await rejects(f.remove())).toBe('config_markers');
+    expect(await rejects(f.read())).toBe('config_markers');
+    expect(await rejects(f.preview([entry('api')]))).toBe('config_markers');
+    expect(bytes().toString()).toBe(text);
+    expect(fs.statSync(cfg).mtimeMs).toBe(st.mtimeMs);
+    expect(fs.readdirSync(path.dirname(cfg))).toEqual(['config']);
+  });
+
+  it('hostile entries are refused before anything is touched', async () => {
+    writeCfg(OTHER);
+    const f = file();
+    for (const bad of [
+      entry('x\nProxyCommand sh'),
+      entry('ok', { hostName: 'a\n  ProxyCommand sh' }),
+      entry('ok', { port: 70000 }),
+      entry('ok', { user: '-oProxyCommand=sh' }),
+      entry('ok', { identityFile: '/a"\nProxyCommand sh' }),
+      entry('ok', { knownHostsFile: '/dev/null%' }),
+      entry('ok', { hostKeyAlias: 'evil' }),
+    ]) {
+      expect(await rejects(f.apply([bad]))).toBe('invalid_entry');
+    }
+    expect(bytes().toString()).toBe(OTHER);
+    expect(fs.readdirSync(path.dirname(cfg))).toEqual(['config']);
+  });
+
+  it('preview shows a unified diff and writes nothing', async () => {
+    writeCfg(OTHER);
+    const p = await file().preview([entry('api')]);
+    expect(p.before).toBe(OTHER);
+    expect(p.diff).toContain(`--- ${cfg}\n`);
+    expect(p.diff).toMatch(/^@@ -1,3 \+1,\d+ @@$/m);
+    expect(p.diff).toContain('\n+Host runcode.api\n');
+    expect(p.diff).toContain('\n+  IdentityFile "');
+    expect(p.diff).toContain('\n Host otherhost\n');
+    expect(bytes().toString()).toBe(OTHER);
+    expect((await file().preview([])).diff).toBe('');
+  });
+
+  it('defaults to $RUNCODE_SSH_CONFIG, else ~/.ssh/config', () => {
+    expect(defaultSshConfigPath({ RUNCODE_SSH_CONFIG: '/x/y' })).toBe('/x/y');
+    expect(defaultSshConfigPath({})).toBe(path.join(os.homedir(), '.ssh', 'config'));
+  });
+});
+
+function runChild(
+  code: string,
+  args: string[],
+): Promise<{ status: number | null; signal: string | null; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', code, ...args], {
+      cwd: ROOT,
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
+    let stderr = '';
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.on('error', reject);
+    child.on('close', (status, signal) => resolve({ status, signal, stderr }));
+  });
+}
+
+describe('SshConfigFile across processes', () => {
+  it('two concurrent writer processes lose no entries', async () => {
+    writeCfg(OTHER);
+    const code = `
+      const { SshConfigFile } = await import(${JSON.stringify(MODULE_URL)});
+      const [cfg, state, prefix, n] = process.argv.slice(1);
+      const f = new SshConfigFile({ path: cfg, stateDir: state });
+      for (let i = 0; i < Number(n); i++) {
+        await f.update((cur) => [...cur, { name: prefix + '-' + i, hostName: '127.0.0.1', port: 2222,
+          user: 'u', identityFile: state + '/keys/' + prefix + '-' + i, knownHostsFile: state + '/known_hosts',
+          hostKeyAlias: 'runcode-gateway' }]);
+      }`;
+    const N = 30;
+    const results = await Promise.all(['a', 'b'].map((p) => runChild(code, [cfg, state, p, String(N)])));
+    for (const r of results) expect(r.status, r.stderr).toBe(0);
+    const names = (await file().read()).map((e) => e.name);
+    expect(names).toHaveLength(2 * N);
+    expect(new Set(names).size).toBe(2 * N);
+    expect(bytes().toString().endsWith(`\n${OTHER}`)).toBe(true);
+    await file().remove();
+    expect(bytes().toString()).toBe(OTHER);
+  });
+
+  it('a crash between temp write and rename leaves the original intact; the next writer recovers', async () => {
+    writeCfg(OTHER);
+    await file().apply([entry('a')]);
+    const before = bytes();
+    const code = `
+      const { SshConfigFile } = await import(${JSON.stringify(MODULE_URL)});
+      const [cfg, state] = process.argv.slice(1);
+      const f = new SshConfigFile({ path: cfg, stateDir: state,
+        beforeRename: () => { process.kill(process.pid, 'SIGKILL'); return new Promise(() => {}); } });
+      await f.update((cur) => [...cur, { ...cur[0], name: 'b' }]);`;
+    const r = await runChild(code, [cfg, state]);
+    expect(r.signal).toBe('SIGKILL');
+    expect(bytes().equals(before)).toBe(true);
+    const left = fs.readdirSync(path.dirname(cfg)).sort();
+    expect(left.filter((n) => n.includes('.runcode-tmp-'))).toHaveLength(1);
+    expect(left).toContain('config.runcode.lock'); // held by the dead process
+    // The dead owner's lock is broken and its temp file swept; no stale bytes get in.
+    const t0 = Date.now();
+    await file({ lock: { timeoutMs: 2_000 } }).apply([entry('a'), entry('c')]);
+    expect(Date.now() - t0).toBeLessThan(1_500);
+    expect((await file().read()).map((e) => e.name)).toEqual(['a', 'c']);
+    expect(fs.readdirSync(path.dirname(cfg)).sort()).toEqual(['config', 'config.runcode-backup']);
+  });
+});
