@@ -205,11 +205,11 @@ describe('SshConfigFile', () => {
     expect(bytes().toString()).toBe(OTHER);
     fs.chmodSync(cfg, 0o600);
     fs.chmodSync(path.dirname(cfg), 0o555);
-    const err = await file()
+    const err: unknown = await file()
       .apply([entry('api')])
-      .catch((e: unknown) => e as Error);
+      .catch((e: unknown) => e);
     expect(isRuncodeError(err) && err.code).toBe('config_not_writable');
-    expect(err?.message).toContain(path.dirname(cfg));
+    expect((err as Error).message).toContain(path.dirname(cfg));
     expect(bytes().toString()).toBe(OTHER);
     expect(fs.readdirSync(path.dirname(cfg))).toEqual(['config']);
     expect(fs.existsSync(state)).toBe(false);
