@@ -214,7 +214,7 @@ export class WorkspaceConnection {
 
   private scheduleRetry(): void {
     if (this.disposed || this.attempting || this.cancelRetry) return;
-    const delay = backoffDelay(this.failures, this.opts.backoff, this.opts.random);
+    const delay = backoffDelay(Math.max(0, this.failures - 1), this.opts.backoff, this.opts.random);
     this.cancelRetry = this.opts.clock.setTimer(() => {
       this.cancelRetry = undefined;
       this.attempt();
