@@ -1,74 +1,14 @@
 // Sign-in end to end against the real `runcode server` (auto-approve, and the consent page
 // answered as its HTML form does), with a scripted "browser" that follows the redirect to our
 // loopback listener. Plus what must not end the flow, the timeout and cancelling.
-import http from 'node:http';
-import https from 'node:https';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ApiClient } from '../api/apiClient.js';
 import { RuncodeError } from '../errors.js';
+import type { Page } from '../testing/fakeBrowser.js';
+import { browse, fetchPage } from '../testing/fakeBrowser.js';
 import type { LocalServerProcess } from '../testing/localServerProcess.js';
 import { startLocalServerProcess } from '../testing/localServerProcess.js';
 import { signIn } from './signIn.js';
-
-interface Page {
-  status: number;
-  headers: http.IncomingHttpHeaders;
-  text: string;
-}
-
-function fetchPage(
-  url: string,
-  init: { method?: string; ca?: string; form?: Record<string, string> } = {},
-): Promise<Page> {
-  const u = new URL(url);
-  const body = init.form ? new URLSearchParams(init.form).toString() : undefined;
-  const mod = u.protocol === 'https:' ? https : http;
-  return new Promise((resolve, reject) => {
-    const req = mod.request(
-      u,
-      {
-        method: init.method ?? (body ? 'POST' : 'GET'),
-        ca: init.ca,
-        agent: false,
-        headers: body ? { 'content-type': 'application/x-www-form-urlencoded' } : {},
-      },
-      (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () =>
-          resolve({
-            status: res.statusCode ?? 0,
-            headers: res.headers,
-            text: Buffer.concat(chunks).toString(),
-          }),
-        );
-      },
-    );
-    req.on('error', reject);
-    req.end(body);
-  });
-}
-
-/** What a browser does with the authorize URL: consent (if asked), then follow the redirect. */
-async function browse(
-  srv: LocalServerProcess,
-  url: string,
-  decision: 'approve' | 'deny' = 'approve',
-): Promise<Page> {
-  let r = await fetchPage(url, { ca: srv.ca });
-  if (r.status === 200) {
-    const nonce = /name="request" value="([^"]+)"/.exec(r.text)?.[1];
-    expect(nonce, 'the consent page has a form').toBeDefined();
-    r = await fetchPage(`${srv.endpoint}/oauth/authorize`, {
-      ca: srv.ca,
-      form: { request: nonce!, decision },
-    });
-  }
-  expect(r.status).toBe(302);
-  const location = String(r.headers.location);
-  expect(location).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/callback\?/);
-  return fetchPage(location);
-}
 
 const redirectOf = (url: string) => new URL(new URL(url).searchParams.get('redirect_uri')!);
 
