@@ -62,6 +62,8 @@ export class SseClient {
   /** The server's `retry:` advice in ms, if it gave one. */
   retryMs: number | undefined;
   private readonly base: URL;
+  /** The endpoint's path without a trailing slash ('' for the root). */
+  private readonly basePath: string;
   private readonly agent: https.Agent;
   private readonly clock: Clock;
   private readonly idleTimeoutMs: number;
@@ -70,6 +72,7 @@ export class SseClient {
 
   constructor(private readonly opts: SseClientOptions) {
     this.base = checkEndpoint(opts.endpoint);
+    this.basePath = this.base.pathname.replace(/\/+$/, '');
     if (!opts.path.startsWith('/'))
       throw new RuncodeError('bad_argument', 'the event-stream path must start with /');
     const ca = loadCa(opts);
@@ -82,7 +85,7 @@ export class SseClient {
   }
 
   get endpoint(): string {
-    return this.base.origin + this.base.pathname;
+    return this.base.origin + this.basePath;
   }
 
   /** Opens a connection (closing any previous one). Failures arrive through onClose. */
@@ -134,7 +137,7 @@ export class SseClient {
             protocol: 'https:',
             hostname: this.base.hostname.replace(/^\[|\]$/g, ''),
             port: this.base.port || 443,
-            path: this.base.pathname + this.opts.path,
+            path: this.basePath + this.opts.path,
             method: 'GET',
             headers,
             agent: this.agent,
