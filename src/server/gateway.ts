@@ -5,6 +5,7 @@ import net from 'node:net';
 import ssh2 from 'ssh2';
 import type { GatewayBackend } from './gatewayBackend.js';
 import { GatewayConnection } from './gatewayConnection.js';
+import { SFTP_SERVER_PATHS } from './gatewayProcess.js';
 
 export interface GatewayOptions {
   backend: GatewayBackend;
@@ -15,6 +16,8 @@ export interface GatewayOptions {
   /** Default 0 (any free port). */
   port?: number;
   log?: (msg: string) => void;
+  /** Where to look for OpenSSH's sftp-server; default SFTP_SERVER_PATHS. */
+  sftpServerPaths?: readonly string[];
 }
 
 export interface Gateway {
@@ -50,7 +53,7 @@ export function startGateway(opts: GatewayOptions): Promise<Gateway> {
     const conn: GatewayConnection = new GatewayConnection(
       client,
       info,
-      { backend, log, localAddress: local },
+      { backend, log, localAddress: local, sftpServerPaths: opts.sftpServerPaths ?? SFTP_SERVER_PATHS },
       socket,
       () => connections.delete(conn),
     );

@@ -19,6 +19,7 @@ export interface ConnectionDeps {
   log: (msg: string) => void;
   /** `ip port` of the gateway's own end, for SSH_CONNECTION. */
   localAddress: string;
+  sftpServerPaths: readonly string[];
 }
 
 export class GatewayConnection {
@@ -71,6 +72,7 @@ export class GatewayConnection {
           log,
           label: this.label(),
           sshConnection: `${info.ip} ${info.port} ${deps.localAddress}`,
+          sftpServerPaths: deps.sftpServerPaths,
         },
         () => this.sessions.delete(s),
       );

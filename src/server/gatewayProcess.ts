@@ -37,8 +37,8 @@ export function findExecutable(candidates: readonly string[]): string | undefine
   return candidates.find(isExecutable);
 }
 
-export function findSftpServer(): string | undefined {
-  return findExecutable(SFTP_SERVER_PATHS);
+export function findSftpServer(candidates: readonly string[] = SFTP_SERVER_PATHS): string | undefined {
+  return findExecutable(candidates);
 }
 
 const SCRIPT_PATHS = ['/usr/bin/script', '/bin/script', '/usr/local/bin/script'];

@@ -4,7 +4,7 @@ import type { ServerChannel, Session } from 'ssh2';
 import { ChannelProcess, finishChannel } from './channelProcess.js';
 import type { GatewayWorkspace } from './gatewayBackend.js';
 import { MAX_ENV_VARS, isAllowedEnv } from './gatewayEnv.js';
-import { SFTP_SERVER_PATHS, commandEnv, findSftpServer, spawnCommand, userShell } from './gatewayProcess.js';
+import { commandEnv, findSftpServer, spawnCommand, userShell } from './gatewayProcess.js';
 import type { PtyRequest } from './gatewayProcess.js';
 import { spawn } from 'node:child_process';
 
@@ -16,6 +16,8 @@ export interface SessionContext {
   label: string;
   /** SSH_CONNECTION for the command: `client-ip client-port server-ip server-port`. */
   sshConnection: string;
+  /** Where to look for OpenSSH's sftp-server. */
+  sftpServerPaths: readonly string[];
 }
 
 const SIGNALS = new Set(['HUP', 'INT', 'QUIT', 'TERM', 'KILL', 'USR1', 'USR2', 'ALRM']);
@@ -114,14 +116,14 @@ export class GatewaySession {
   private sftp(accept: () => ServerChannel, reject: (() => void) | undefined): void {
     const ws = this.ctx.workspace();
     if (!ws) return reject?.();
-    const server = findSftpServer();
+    const server = findSftpServer(this.ctx.sftpServerPaths);
     const channel = this.open(accept, reject);
     if (!channel) return;
     if (!server) {
       this.ctx.log(`gateway: sftp requested by ${this.ctx.label} but no sftp-server is installed`);
       channel.stderr.write(
         `runcode: sftp is not available on this server: no OpenSSH sftp-server found ` +
-          `(looked in ${SFTP_SERVER_PATHS.join(', ')}); install openssh-sftp-server\n`,
+          `(looked in ${this.ctx.sftpServerPaths.join(', ')}); install openssh-sftp-server\n`,
       );
       void finishChannel(channel, 1, null);
       return;

@@ -5,7 +5,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { startGateway } from '../gateway.js';
-import type { Gateway } from '../gateway.js';
+import type { Gateway, GatewayOptions } from '../gateway.js';
 import { ensureHostKey } from '../hostKey.js';
 import { MemoryBackend } from './memoryBackend.js';
 import { writeSshClientConfig } from './sshClientConfig.js';
@@ -27,7 +27,9 @@ export interface GatewayFixture {
   close(): Promise<void>;
 }
 
-export async function startGatewayFixture(): Promise<GatewayFixture> {
+export async function startGatewayFixture(
+  options: Pick<GatewayOptions, 'sftpServerPaths'> = {},
+): Promise<GatewayFixture> {
   const root = fs.mkdtempSync(path.join(os.tmpdir(), 'rc-gw-'));
   const logs: string[] = [];
   const backend = new MemoryBackend();
@@ -38,7 +40,12 @@ export async function startGatewayFixture(): Promise<GatewayFixture> {
   backend.addWorkspace({ id: 'ws-alpha', name: 'alpha', dir: alphaDir });
   backend.addWorkspace({ id: 'ws-beta', name: 'beta', dir: betaDir });
   const hostKey = ensureHostKey(path.join(root, 'server'));
-  const gateway = await startGateway({ backend, hostKey: hostKey.privateKey, log: (m) => logs.push(m) });
+  const gateway = await startGateway({
+    ...options,
+    backend,
+    hostKey: hostKey.privateKey,
+    log: (m) => logs.push(m),
+  });
   const newClient: GatewayFixture['newClient'] = (
     name,
     user = 'alpha',
