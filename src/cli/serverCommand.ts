@@ -5,7 +5,6 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import envPaths from 'env-paths';
 import { toErrorInfo } from '../core/errors.js';
-import { startServer } from '../server/startServer.js';
 
 const USAGE = `usage: runcode server [options]
 
@@ -89,6 +88,8 @@ export async function serverCommand(argv: string[]): Promise<number> {
   let server;
   try {
     fs.mkdirSync(o.dataDir, { recursive: true, mode: 0o700 });
+    // Loaded only now: the server's dependencies (x509, ssh2) cost most of a second to load.
+    const { startServer } = await import('../server/startServer.js');
     server = await startServer({
       dataDir: o.dataDir,
       host: o.host,
@@ -105,15 +106,17 @@ export async function serverCommand(argv: string[]): Promise<number> {
     process.stderr.write(`runcode server: ${toErrorInfo(e).message}\n`);
     return 1;
   }
+  // Listen for signals before saying we are ready: whoever reads the ready line may signal at once.
+  const signal = new Promise<string>((resolve) => {
+    process.once('SIGINT', () => resolve('SIGINT'));
+    process.once('SIGTERM', () => resolve('SIGTERM'));
+  });
   log('not a sandbox: workspace commands run as your own user. Ctrl-C stops the server.');
   process.stdout.write(
     JSON.stringify({ endpoint: server.endpoint, caFile: server.caFile, gateway: server.gateway }) + '\n',
   );
-  const signal = await new Promise<string>((resolve) => {
-    process.once('SIGINT', () => resolve('SIGINT'));
-    process.once('SIGTERM', () => resolve('SIGTERM'));
-  });
-  log(`${signal}: shutting down`);
+  const name = await signal;
+  log(`${name}: shutting down`);
   await server.close();
   log('stopped');
   return 0;
