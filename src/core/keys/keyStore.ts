@@ -6,6 +6,7 @@ import ssh2 from 'ssh2';
 import { RuncodeError } from '../errors.js';
 import { atomicWrite } from '../fs/atomicWrite.js';
 import { fingerprint, generateEd25519KeyPair, parseEd25519PublicKey } from '../ssh/opensshKey.js';
+import type { Ed25519KeyPair } from '../ssh/opensshKey.js';
 import { isWorkspaceName } from '../ssh/sshValues.js';
 
 export interface KeyFiles {
@@ -46,9 +47,17 @@ export class KeyStore {
 
   /** A fresh pair for `name`, replacing any previous one. */
   async create(name: string): Promise<CreatedKey> {
+    this.paths(name); // validates the name before anything else
+    return this.save(name, generateEd25519KeyPair(`runcode-${name}`));
+  }
+
+  /**
+   * Writes a pair made earlier (connect makes the key, gets the pass validated, and only then
+   * writes: a refused pass leaves no file changed), replacing any previous one.
+   */
+  async save(name: string, pair: Ed25519KeyPair): Promise<CreatedKey> {
     const files = this.paths(name);
     await this.ensureDir();
-    const pair = generateEd25519KeyPair(`runcode-${name}`);
     // atomicWrite creates its temp file 0600, so the private key is never readable by others.
     await atomicWrite(files.privateKeyPath, pair.privateKey, { mode: 0o600, keepMode: false });
     await atomicWrite(files.publicKeyPath, `${pair.publicKey}\n`, { mode: 0o644, keepMode: false });

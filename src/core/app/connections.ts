@@ -1,0 +1,179 @@
+// A connection = a local key + a pass for it + a pinned gateway host key + an entry in the ssh
+// config block. Everything the backend sends is validated before any file is touched; a bad
+// answer leaves every file byte for byte as it was.
+import type { SshPass, Workspace } from '../../shared/protocol.js';
+import type { ApiClient } from '../api/apiClient.js';
+import type { Clock } from '../clock.js';
+import { systemClock } from '../clock.js';
+import { RuncodeError } from '../errors.js';
+import type { KeyStore } from '../keys/keyStore.js';
+import type { PassTimes } from '../refresh/refresher.js';
+import type { CoalescingConfigWriter } from '../ssh/coalescingConfigWriter.js';
+import type { KnownHosts } from '../ssh/knownHosts.js';
+import { generateEd25519KeyPair } from '../ssh/opensshKey.js';
+import type { HostEntry } from '../ssh/sshConfigBlock.js';
+import { validateHostEntry } from '../ssh/sshConfigBlock.js';
+import type { SshConfigFile } from '../ssh/sshConfigFile.js';
+import type { SshTarget } from '../ssh/sshTarget.js';
+import type { ConnectionRecord, ConnectionStore } from '../state/connectionStore.js';
+import fs from 'node:fs/promises';
+
+export interface ConnectionsDeps {
+  api: () => Promise<ApiClient>;
+  keys: KeyStore;
+  knownHosts: KnownHosts;
+  configFile: SshConfigFile;
+  config: CoalescingConfigWriter;
+  store: ConnectionStore;
+  clock?: Clock;
+}
+
+/** The HostKeyAlias a workspace's pins live under (one per workspace: each pass pins its own). */
+export const hostKeyAlias = (name: string): string => `runcode-gateway.${name}`;
+
+export class Connections {
+  private readonly clock: Clock;
+
+  constructor(private readonly d: ConnectionsDeps) {
+    this.clock = d.clock ?? systemClock;
+  }
+
+  list(): Promise<ConnectionRecord[]> {
+    return this.d.store.all();
+  }
+
+  get(name: string): Promise<ConnectionRecord | undefined> {
+    return this.d.store.get(name);
+  }
+
+  /** The ssh config entry for a connection. */
+  entry(rec: Pick<ConnectionRecord, 'name' | 'pass'>): HostEntry {
+    return {
+      name: rec.name,
+      hostName: rec.pass.gateway.host,
+      port: rec.pass.gateway.port,
+      user: rec.pass.user,
+      identityFile: this.d.keys.paths(rec.name).privateKeyPath,
+      knownHostsFile: this.d.knownHosts.path,
+      hostKeyAlias: hostKeyAlias(rec.name),
+    };
+  }
+
+  /**
+   * A fresh key, a pass for it, the gateway's host key pinned and the config entry written.
+   * The workspace should be running (the backend may refuse a pass otherwise).
+   */
+  async connect(ws: Workspace): Promise<ConnectionRecord> {
+    // Refuse early, before anything is registered, if our block cannot be edited.
+    await this.d.configFile.read();
+    const previous = await this.d.store.get(ws.name);
+    const pair = generateEd25519KeyPair(`runcode-${ws.name}`);
+    const issuedAt = new Date(this.clock.now()).toISOString();
+    const pass = await (await this.d.api()).createSshPass(ws.id, pair.publicKey);
+    const rec: ConnectionRecord = {
+      name: ws.name,
+      workspaceId: ws.id,
+      publicKey: pair.publicKey,
+      pass,
+      issuedAt,
+    };
+    const entry = this.entry(rec);
+    try {
+      validateHostEntry(entry);
+    } catch (e) {
+      await this.revokeQuietly(ws.id, pair.publicKey);
+      throw e;
+    }
+    await this.d.keys.save(ws.name, pair);
+    await this.d.knownHosts.pin(hostKeyAlias(ws.name), pass.hostKeys);
+    await this.d.store.put(rec);
+    await this.d.config.upsert(entry);
+    if (previous && previous.publicKey !== pair.publicKey) {
+      await this.revokeQuietly(previous.workspaceId, previous.publicKey);
+    }
+    return rec;
+  }
+
+  /**
+   * Renews the pass for the key already registered. Pins and the config entry change only when
+   * the backend's answer changed them; the caller writes the config once per batch.
+   */
+  async renew(name: string): Promise<{ times: PassTimes; entryChanged: boolean }> {
+    const rec = await this.d.store.get(name);
+    if (!rec)
+      throw new RuncodeError('not_connected', `${name} is not connected; run \`runcode connect ${name}\``);
+    const issuedAt = this.clock.now();
+    const pass = await (await this.d.api()).createSshPass(rec.workspaceId, rec.publicKey);
+    const next: ConnectionRecord = { ...rec, pass, issuedAt: new Date(issuedAt).toISOString() };
+    const entry = this.entry(next);
+    validateHostEntry(entry);
+    if (!sameKeys(rec.pass.hostKeys, pass.hostKeys))
+      await this.d.knownHosts.pin(hostKeyAlias(name), pass.hostKeys);
+    await this.d.store.put(next);
+    const entryChanged = JSON.stringify(entry) !== JSON.stringify(this.entry(rec));
+    return { times: passTimes(next), entryChanged };
+  }
+
+  /** Revokes the pass (best effort), deletes the key and pins, and drops the entry. */
+  async disconnect(name: string, opts: { revoke?: boolean } = {}): Promise<void> {
+    const rec = await this.d.store.get(name);
+    if (rec && opts.revoke !== false) await this.revokeQuietly(rec.workspaceId, rec.publicKey);
+    await this.d.config.remove(name);
+    await this.d.keys.remove(name);
+    await this.d.knownHosts.unpin(hostKeyAlias(name));
+    await this.d.store.remove(name);
+  }
+
+  /** Everything for every connection (sign-out). */
+  async disconnectAll(opts: { revoke?: boolean } = {}): Promise<void> {
+    const all = await this.d.store.all().catch(() => [] as ConnectionRecord[]);
+    if (opts.revoke !== false)
+      await Promise.all(all.map((r) => this.revokeQuietly(r.workspaceId, r.publicKey)));
+    await this.d.configFile.remove();
+    await this.d.keys.removeAll();
+    for (const r of all) await this.d.knownHosts.unpin(hostKeyAlias(r.name)).catch(() => undefined);
+    await this.d.store.clear();
+  }
+
+  /** Rewrites the block from the connections (`config-ssh`). */
+  async writeConfig(): Promise<{ changed: boolean; path: string }> {
+    const all = await this.d.store.all();
+    return this.d.configFile.apply(all.map((r) => this.entry(r)));
+  }
+
+  /** Where and how to reach a connected workspace with ssh2 (forwards, exec, the readiness probe). */
+  async target(name: string): Promise<SshTarget> {
+    const rec = await this.d.store.get(name);
+    if (!rec)
+      throw new RuncodeError('not_connected', `${name} is not connected; run \`runcode connect ${name}\``);
+    const privateKey = await fs.readFile(this.d.keys.paths(name).privateKeyPath, 'utf8').catch(() => {
+      throw new RuncodeError(
+        'key_missing',
+        `the key for ${name} is missing; run \`runcode connect ${name}\` again`,
+      );
+    });
+    return {
+      host: rec.pass.gateway.host,
+      port: rec.pass.gateway.port,
+      user: rec.pass.user,
+      privateKey,
+      hostKeys: rec.pass.hostKeys,
+    };
+  }
+
+  private async revokeQuietly(id: string, publicKey: string): Promise<void> {
+    // The pass expires by itself within minutes; a failed revoke must not block the user.
+    await this.d
+      .api()
+      .then((api) => api.revokeSshPass(id, publicKey))
+      .catch(() => undefined);
+  }
+}
+
+export function passTimes(rec: { pass: SshPass; issuedAt: string }): PassTimes {
+  return { issuedAt: Date.parse(rec.issuedAt), expiresAt: Date.parse(rec.pass.expiresAt) };
+}
+
+function sameKeys(a: readonly string[], b: readonly string[]): boolean {
+  return a.length === b.length && a.every((k, i) => k === b[i]);
+}

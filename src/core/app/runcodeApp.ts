@@ -1,0 +1,205 @@
+// The core, wired: what the tray's main process and the CLI both drive. Each front end builds one
+// with its own SecretStore and SettingsStore (the composition roots are src/main/index.ts and
+// src/cli/). Plain constructors, no container.
+import type { Workspace } from '../../shared/protocol.js';
+import type { Clock } from '../clock.js';
+import { systemClock } from '../clock.js';
+import { RuncodeError } from '../errors.js';
+import { KeyStore } from '../keys/keyStore.js';
+import { waitUntilReady } from '../live/waitReady.js';
+import type { ReadyProgress } from '../live/waitReady.js';
+import type { RenewResult } from '../refresh/refresher.js';
+import { Refresher } from '../refresh/refresher.js';
+import type { SecretStore } from '../secrets/secretStore.js';
+import { CoalescingConfigWriter } from '../ssh/coalescingConfigWriter.js';
+import { KnownHosts } from '../ssh/knownHosts.js';
+import { connectSsh } from '../ssh/sshConnection.js';
+import { SshConfigFile } from '../ssh/sshConfigFile.js';
+import { ConnectionStore } from '../state/connectionStore.js';
+import type { SettingsStore } from '../state/settingsFile.js';
+import { Connections, passTimes } from './connections.js';
+import { Session } from './session.js';
+
+export interface RuncodeAppOptions {
+  stateDir: string;
+  sshConfigPath: string;
+  secrets: SecretStore;
+  settings: SettingsStore;
+  clock?: Clock;
+}
+
+export interface ConnectOptions {
+  /** Start the workspace if it is stopped. */
+  start?: boolean;
+  /** Wait until SSH actually answers (default: until `running`). */
+  wait?: boolean;
+  timeoutMs?: number;
+  signal?: AbortSignal;
+  onProgress?: (message: string) => void;
+}
+
+export class RuncodeApp {
+  readonly session: Session;
+  readonly connections: Connections;
+  readonly configFile: SshConfigFile;
+  readonly keys: KeyStore;
+  readonly knownHosts: KnownHosts;
+  readonly clock: Clock;
+  private readonly config: CoalescingConfigWriter;
+  private refresher: Refresher | undefined;
+
+  constructor(readonly opts: RuncodeAppOptions) {
+    this.clock = opts.clock ?? systemClock;
+    this.session = new Session(opts.secrets, opts.settings);
+    this.keys = new KeyStore(opts.stateDir);
+    this.knownHosts = new KnownHosts(opts.stateDir);
+    this.configFile = new SshConfigFile({ path: opts.sshConfigPath, stateDir: opts.stateDir });
+    this.config = new CoalescingConfigWriter(this.configFile);
+    this.connections = new Connections({
+      api: () => this.session.api(),
+      keys: this.keys,
+      knownHosts: this.knownHosts,
+      configFile: this.configFile,
+      config: this.config,
+      store: new ConnectionStore(opts.stateDir),
+      clock: this.clock,
+    });
+  }
+
+  get settings(): SettingsStore {
+    return this.opts.settings;
+  }
+
+  async listWorkspaces(): Promise<Workspace[]> {
+    return (await this.session.api()).listWorkspaces();
+  }
+
+  /** The workspace called `name`; `not_found` with the names there are. */
+  async findWorkspace(name: string): Promise<Workspace> {
+    const all = await this.listWorkspaces();
+    const ws = all.find((w) => w.name === name);
+    if (!ws) {
+      const known = all.map((w) => w.name).join(', ') || 'none';
+      throw new RuncodeError('not_found', `no workspace named "${name}" (yours: ${known})`);
+    }
+    return ws;
+  }
+
+  async start(name: string): Promise<Workspace> {
+    const ws = await this.findWorkspace(name);
+    return (await this.session.api()).startWorkspace(ws.id);
+  }
+
+  async stop(name: string): Promise<Workspace> {
+    const ws = await this.findWorkspace(name);
+    return (await this.session.api()).stopWorkspace(ws.id);
+  }
+
+  /** Polls until `running` (and, with `probe`, until SSH answers). */
+  async waitReady(
+    name: string,
+    o: { probe: boolean; timeoutMs?: number; signal?: AbortSignal; onProgress?: (p: ReadyProgress) => void },
+  ): Promise<Workspace> {
+    const api = await this.session.api();
+    const ws = await this.findWorkspace(name);
+    return waitUntilReady({
+      getWorkspace: () => api.getWorkspace(ws.id),
+      probe: o.probe ? () => this.probe(name) : async () => undefined,
+      timeoutMs: o.timeoutMs ?? 120_000,
+      clock: this.clock,
+      ...(o.signal ? { signal: o.signal } : {}),
+      ...(o.onProgress ? { onProgress: o.onProgress } : {}),
+    });
+  }
+
+  /** One SSH handshake through the gateway with the current pass and the pinned host key. */
+  async probe(name: string): Promise<void> {
+    const client = await connectSsh(await this.connections.target(name), { readyTimeoutMs: 10_000 });
+    client.end();
+  }
+
+  /**
+   * `runcode connect`: (start,) wait for running, fresh key + pass + entry, (wait for SSH).
+   * Resolves with the alias to use.
+   */
+  async connect(name: string, o: ConnectOptions = {}): Promise<{ alias: string; workspace: Workspace }> {
+    const say = o.onProgress ?? (() => undefined);
+    let ws = await this.findWorkspace(name);
+    if (ws.state === 'stopped' || ws.state === 'stopping' || ws.state === 'failed') {
+      if (!o.start) {
+        throw new RuncodeError(
+          'not_running',
+          `${name} is ${ws.state}; start it first (\`runcode start ${name}\`, or connect with --start)`,
+        );
+      }
+      say(`starting ${name}...`);
+      ws = await (await this.session.api()).startWorkspace(ws.id);
+    }
+    if (ws.state !== 'running') {
+      say(`waiting for ${name} to be running...`);
+      ws = await this.waitReady(name, { probe: false, ...pick(o) });
+    }
+    say(`registering a fresh key for ${name}...`);
+    await this.connections.connect(ws);
+    await this.config.flush();
+    this.refresher?.track(name, passTimes((await this.connections.get(name))!));
+    if (o.wait) {
+      say(`waiting for SSH to answer...`);
+      ws = await this.waitReady(name, { probe: true, ...pick(o) });
+    }
+    return { alias: `runcode.${name}`, workspace: ws };
+  }
+
+  async disconnect(name: string): Promise<void> {
+    this.refresher?.untrack(name);
+    await this.connections.disconnect(name);
+    await this.config.flush();
+  }
+
+  /** Keeps every connection's pass fresh until dispose(). */
+  async startRefresher(onResult?: (r: RenewResult) => void): Promise<Refresher> {
+    if (this.refresher) return this.refresher;
+    const refresher = new Refresher({
+      clock: this.clock,
+      renew: async (name) => {
+        const { times, entryChanged } = await this.connections.renew(name);
+        if (entryChanged) {
+          const rec = await this.connections.get(name);
+          if (rec) void this.config.upsert(this.connections.entry(rec));
+        }
+        return times;
+      },
+      onBatch: async (results) => {
+        await this.config.flush(); // one config write per batch, if anything changed
+        results.forEach((r) => onResult?.(r));
+      },
+    });
+    for (const rec of await this.connections.list()) refresher.track(rec.name, passTimes(rec));
+    this.refresher = refresher;
+    return refresher;
+  }
+
+  /** Sign-out: passes and token revoked, keys and pins deleted, the block removed. */
+  async signOut(): Promise<void> {
+    this.refresher?.dispose();
+    this.refresher = undefined;
+    const online = await this.session.signedIn();
+    await this.connections.disconnectAll({ revoke: online });
+    await this.config.flush();
+    await this.session.signOut();
+  }
+
+  async dispose(): Promise<void> {
+    this.refresher?.dispose();
+    this.refresher = undefined;
+    await this.config.dispose();
+    this.session.dispose();
+  }
+}
+
+function pick(o: ConnectOptions) {
+  return {
+    ...(o.timeoutMs ? { timeoutMs: o.timeoutMs } : {}),
+    ...(o.signal ? { signal: o.signal } : {}),
+  };
+}

@@ -1,0 +1,93 @@
+// Settings shared by the tray and the CLI (`<state>/settings.json`). The tray may keep them in
+// electron-store over the same file; both go through the SettingsStore interface.
+import path from 'node:path';
+import { z } from 'zod';
+import type { EditorId, Settings } from '../../shared/contract.js';
+import { RuncodeError } from '../errors.js';
+import { JsonStateFile } from './jsonStateFile.js';
+
+export const EDITOR_IDS = [
+  'vscode',
+  'vscode-insiders',
+  'cursor',
+  'windsurf',
+  'zed',
+  'jetbrains-gateway',
+  'terminal',
+  'browser',
+] as const satisfies readonly EditorId[];
+
+export interface WantedForward {
+  workspace: string;
+  remotePort: number;
+  localPort?: number;
+}
+
+export interface StoredSettings extends Settings {
+  /** Forwards the user turned on, restored at start. */
+  forwards: WantedForward[];
+  /** Ports the user added per workspace, beyond the workspace's own. */
+  extraPorts: Record<string, number[]>;
+}
+
+export interface SettingsStore {
+  get(): Promise<StoredSettings>;
+  /** Validates and merges `patch`; rejects `invalid_argument` naming the field. */
+  set(patch: Partial<StoredSettings>): Promise<StoredSettings>;
+}
+
+const port = z.number().int().min(1).max(65535);
+const name = z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/);
+
+export const settingsSchema = z.object({
+  endpoint: z.string().max(2048).optional(),
+  caFile: z.string().max(4096).optional(),
+  defaultEditor: z.enum(EDITOR_IDS),
+  launchAtLogin: z.boolean(),
+  notifications: z.boolean(),
+  forwards: z.array(z.object({ workspace: name, remotePort: port, localPort: port.optional() })).max(1000),
+  extraPorts: z.record(name, z.array(port).max(64)),
+});
+
+export const DEFAULT_SETTINGS: StoredSettings = {
+  defaultEditor: 'vscode',
+  launchAtLogin: false,
+  notifications: true,
+  forwards: [],
+  extraPorts: {},
+};
+
+const storedSchema = settingsSchema.partial();
+
+export class SettingsFile implements SettingsStore {
+  private readonly file: JsonStateFile<typeof storedSchema>;
+
+  constructor(stateDir: string) {
+    this.file = new JsonStateFile(path.join(stateDir, 'settings.json'), storedSchema, () => ({}));
+  }
+
+  async get(): Promise<StoredSettings> {
+    return { ...DEFAULT_SETTINGS, ...(await this.file.read()) };
+  }
+
+  async set(patch: Partial<StoredSettings>): Promise<StoredSettings> {
+    const checked = checkSettingsPatch(patch);
+    const saved = await this.file.update((cur) => dropUndefined({ ...cur, ...checked }));
+    return { ...DEFAULT_SETTINGS, ...saved };
+  }
+}
+
+/** Validates a partial settings object; `undefined` values clear a field. */
+export function checkSettingsPatch(patch: unknown): Partial<StoredSettings> {
+  const r = settingsSchema.partial().strict().safeParse(patch);
+  if (!r.success) {
+    const issue = r.error.issues[0];
+    const field = issue?.path.join('.') || (issue && 'keys' in issue ? String(issue.keys) : 'settings');
+    throw new RuncodeError('invalid_argument', `invalid setting ${field}: ${issue?.message ?? 'invalid'}`);
+  }
+  return r.data;
+}
+
+function dropUndefined<T extends object>(o: T): T {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T;
+}
