@@ -243,6 +243,8 @@ describe('splicing', () => {
     expect(code(() => readBlock(edited))).toBe('config_markers');
     const badPort = block().replace('Port 2222', 'Port 99999');
     expect(code(() => readBlock(badPort))).toBe('config_markers');
+    const proto = block().replace('  UpdateHostKeys no\n', '  UpdateHostKeys no\n  constructor x\n');
+    expect(code(() => readBlock(proto))).toBe('config_markers');
     const noMatch = block().replace('Match all\n', '');
     expect(code(() => readBlock(noMatch))).toBe('config_markers');
   });

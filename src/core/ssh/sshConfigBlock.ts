@@ -43,8 +43,8 @@ export const ALLOWED_KEYWORDS: ReadonlySet<string> = new Set([
 ]);
 
 // Loose on purpose: a hand-edited marker still counts, so we refuse instead of adding a second block.
-const BEGIN_LINE = /^\s*#.*\bBEGIN RUNCODE\b/i;
-const END_LINE = /^\s*#.*\bEND RUNCODE\b/i;
+// One multiline regex over the whole text: a 5,000-line config is scanned in well under a ms.
+const MARKER_LINE = /^[ \t]*#[^\n]*\b(BEGIN|END) RUNCODE\b/gim;
 const INCLUDE_LINE = /^include(?:\s|=)/i;
 
 const show = (v: unknown): string => JSON.stringify(v)?.slice(0, 80) ?? String(v);
@@ -102,10 +102,14 @@ export function renderBlock(entries: readonly HostEntry[], eol: '\n' | '\r\n' = 
   }
   const sorted = [...entries].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   const lines = [BEGIN_MARKER, ...sorted.flatMap(entryLines), 'Match all', END_MARKER];
-  for (const line of lines.slice(1, -1)) {
-    const keyword = /^ {0,2}([A-Za-z]+) /.exec(line)?.[1];
-    const ok = keyword && ALLOWED_KEYWORDS.has(keyword) && (keyword !== 'Match' || line === 'Match all');
-    if (!ok || /[\r\n\0]/.test(line)) throw new Error(`refusing to emit ssh config line ${show(line)}`);
+  for (let i = 1; i < lines.length - 1; i++) {
+    const line = lines[i]!;
+    const body = line.startsWith('  ') ? line.slice(2) : line;
+    const keyword = body.slice(0, body.indexOf(' '));
+    const ok = ALLOWED_KEYWORDS.has(keyword) && (keyword !== 'Match' || line === 'Match all');
+    if (!ok || line.includes('\n') || line.includes('\r') || line.includes('\0')) {
+      throw new Error(`refusing to emit ssh config line ${show(line)}`);
+    }
   }
   return lines.join(eol) + eol;
 }
@@ -119,20 +123,6 @@ interface Line {
   start: number;
   /** Offset after the line's terminator (or the end of the text). */
   end: number;
-  text: string;
-}
-
-function splitLines(text: string): Line[] {
-  const out: Line[] = [];
-  for (let pos = 0; pos < text.length;) {
-    const nl = text.indexOf('\n', pos);
-    const end = nl === -1 ? text.length : nl + 1;
-    let body = text.slice(pos, nl === -1 ? text.length : nl);
-    if (body.endsWith('\r')) body = body.slice(0, -1);
-    out.push({ start: pos, end, text: body });
-    pos = end;
-  }
-  return out;
 }
 
 function corrupt(where: string, why: string): never {
@@ -149,9 +139,11 @@ export function locateBlock(
 ): { start: number; end: number } | undefined {
   const begins: Line[] = [];
   const ends: Line[] = [];
-  for (const line of splitLines(text)) {
-    if (BEGIN_LINE.test(line.text)) begins.push(line);
-    else if (END_LINE.test(line.text)) ends.push(line);
+  for (const m of text.matchAll(MARKER_LINE)) {
+    const nl = text.indexOf('\n', m.index);
+    const end = nl === -1 ? text.length : nl + 1;
+    const line = { start: m.index, end };
+    (m[1]!.toUpperCase() === 'BEGIN' ? begins : ends).push(line);
   }
   if (begins.length === 0 && ends.length === 0) return undefined;
   if (begins.length > 1) corrupt(where, `has ${begins.length} BEGIN RUNCODE markers`);
@@ -167,10 +159,12 @@ export function locateBlock(
 /** Where a new block goes: after the leading blank, comment and Include lines. */
 export function insertionPoint(text: string): number {
   let p = 0;
-  for (const line of splitLines(text)) {
-    const t = line.text.trim();
+  while (p < text.length) {
+    const nl = text.indexOf('\n', p);
+    const end = nl === -1 ? text.length : nl + 1;
+    const t = text.slice(p, end).trim();
     if (t !== '' && !t.startsWith('#') && !INCLUDE_LINE.test(t)) break;
-    p = line.end;
+    p = end;
   }
   return p;
 }
@@ -209,14 +203,14 @@ export function setBlock(text: string, entries: readonly HostEntry[], where?: st
   return spliceBlock(text, renderBlock(entries, detectEol(text)), where);
 }
 
-const FIELD_OF: Record<string, keyof HostEntry> = {
-  HostName: 'hostName',
-  Port: 'port',
-  User: 'user',
-  IdentityFile: 'identityFile',
-  UserKnownHostsFile: 'knownHostsFile',
-  HostKeyAlias: 'hostKeyAlias',
-};
+const FIELD_OF = new Map<string, keyof HostEntry>([
+  ['HostName', 'hostName'],
+  ['Port', 'port'],
+  ['User', 'user'],
+  ['IdentityFile', 'identityFile'],
+  ['UserKnownHostsFile', 'knownHostsFile'],
+  ['HostKeyAlias', 'hostKeyAlias'],
+]);
 const FIXED = new Set([
   'IdentitiesOnly yes',
   'IdentityAgent none',
@@ -228,7 +222,9 @@ const FIXED = new Set([
 export function readBlock(text: string, where = 'the SSH config'): HostEntry[] {
   const span = locateBlock(text, where);
   if (!span) return [];
-  const lines = splitLines(text.slice(span.start, span.end)).slice(1, -1);
+  const lines = text.slice(span.start, span.end).split('\n').slice(1);
+  if (lines[lines.length - 1] === '') lines.pop();
+  lines.pop(); // the END marker
   const out: HostEntry[] = [];
   let cur: Partial<HostEntry> | undefined;
   let matchAll = false;
@@ -242,7 +238,7 @@ export function readBlock(text: string, where = 'the SSH config'): HostEntry[] {
     out.push(cur as HostEntry);
     cur = undefined;
   };
-  for (const { text: raw } of lines) {
+  for (const raw of lines) {
     const t = raw.trim();
     if (t === '') continue;
     if (matchAll) corrupt(where, `has lines after "Match all": ${show(t)}`);
@@ -254,8 +250,8 @@ export function readBlock(text: string, where = 'the SSH config'): HostEntry[] {
     } else if (t === 'Match all') {
       finish();
       matchAll = true;
-    } else if (cur && FIELD_OF[kw]) {
-      const field = FIELD_OF[kw];
+    } else if (cur && FIELD_OF.has(kw)) {
+      const field = FIELD_OF.get(kw)!;
       const v = field === 'identityFile' || field === 'knownHostsFile' ? unquotePath(value) : value;
       if (v === undefined) corrupt(where, `has an unquoted ${kw}`);
       (cur as Record<string, unknown>)[field] =

@@ -233,6 +233,27 @@ describe('SshConfigFile', () => {
     expect(fs.readdirSync(path.dirname(cfg))).toEqual(['config']);
   });
 
+  it('a block edited inside by hand: read refuses, apply replaces it, remove removes it', async () => {
+    writeCfg(OTHER);
+    const f = file();
+    await f.apply([entry('a')]);
+    const edited = bytes()
+      .toString()
+      .replace('  UpdateHostKeys no\n', '  UpdateHostKeys no\n  ProxyCommand evil\n');
+    fs.writeFileSync(cfg, edited);
+    expect(await rejects(f.read())).toBe('config_markers');
+    expect(await rejects(f.update((cur) => cur))).toBe('config_markers');
+    expect(bytes().toString()).toBe(edited);
+    await f.apply([entry('b')]);
+    expect(await f.read()).toEqual([entry('b')]);
+    fs.writeFileSync(
+      cfg,
+      bytes().toString().replace('  UpdateHostKeys no\n', '  UpdateHostKeys no\n  ProxyCommand evil\n'),
+    );
+    await f.remove();
+    expect(bytes().toString()).toBe(OTHER);
+  });
+
   it('hostile entries are refused before anything is touched', async () => {
     writeCfg(OTHER);
     const f = file();

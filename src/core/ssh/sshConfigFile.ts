@@ -53,6 +53,10 @@ const toLatin1 = (s: string): string => Buffer.from(s, 'utf8').toString('latin1'
 const fromLatin1 = (s: string): string => Buffer.from(s, 'latin1').toString('utf8');
 const NOT_WRITABLE = new Set(['EACCES', 'EPERM', 'EROFS', 'not_writable']);
 
+type Mutation = readonly HostEntry[] | ((current: HostEntry[]) => readonly HostEntry[]);
+const entriesAfter = (m: Mutation, current: () => HostEntry[]): readonly HostEntry[] =>
+  typeof m === 'function' ? m(current()) : m;
+
 export class SshConfigFile {
   readonly path: string;
   private readonly stateDir: string;
@@ -70,15 +74,21 @@ export class SshConfigFile {
   /** Replaces the whole block with `entries`; none removes it. No write when nothing changes. */
   async apply(entries: readonly HostEntry[]): Promise<ConfigChange> {
     renderBlock(entries); // validate before touching anything
-    return this.update(() => entries);
+    return this.change(entries);
   }
 
+  /** Removes the block (a block edited by hand too: it is ours). */
   async remove(): Promise<ConfigChange> {
-    return this.update(() => []);
+    return this.change([]);
   }
 
   /** Read-modify-write under the lock: `fn` gets the current entries and returns the new ones. */
   async update(fn: (current: HostEntry[]) => readonly HostEntry[]): Promise<ConfigChange> {
+    return this.change(fn);
+  }
+
+  /** Whole new entries (apply/remove: the old block is not parsed) or a read-modify-write. */
+  private async change(next: Mutation): Promise<ConfigChange> {
     const real = await resolveWriteTarget(this.path);
     try {
       const dirExists = await fs.stat(path.dirname(real)).then(
@@ -86,11 +96,11 @@ export class SshConfigFile {
         () => false,
       );
       if (!dirExists) {
-        if (fn([]).length === 0) return { changed: false, path: real };
+        if (entriesAfter(next, () => []).length === 0) return { changed: false, path: real };
         await fs.mkdir(path.dirname(real), { recursive: true, mode: 0o700 });
       }
       await this.checkWritable(real);
-      return await withFileLock(real, () => this.updateLocked(real, fn), this.options.lock);
+      return await withFileLock(real, () => this.changeLocked(real, next), this.options.lock);
     } catch (e) {
       if (isRuncodeError(e) && e.code !== 'not_writable') throw e;
       if (!NOT_WRITABLE.has((isRuncodeError(e) ? e.code : errCode(e)) ?? '')) throw e;
@@ -112,13 +122,10 @@ export class SshConfigFile {
     return { before, after, diff: unifiedDiff(before, after, real, `${real} (after)`) };
   }
 
-  private async updateLocked(
-    real: string,
-    fn: (current: HostEntry[]) => readonly HostEntry[],
-  ): Promise<ConfigChange> {
+  private async changeLocked(real: string, mutation: Mutation): Promise<ConfigChange> {
     await removeStaleTemps(real);
     const text = await this.load(real);
-    const next = fn(this.entriesOf(text ?? '', real));
+    const next = entriesAfter(mutation, () => this.entriesOf(text ?? '', real));
     const out = this.spliced(text ?? '', next, real);
     if (out === (text ?? '') && (text !== undefined || next.length === 0))
       return { changed: false, path: real };

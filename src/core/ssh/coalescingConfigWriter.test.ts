@@ -1,0 +1,93 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { isRuncodeError } from '../errors.js';
+import { CoalescingConfigWriter } from './coalescingConfigWriter.js';
+import type { HostEntry } from './sshConfigBlock.js';
+import { SshConfigFile } from './sshConfigFile.js';
+
+let home: string;
+let cfg: string;
+beforeEach(() => {
+  home = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'runcode-coal-')));
+  cfg = path.join(home, '.ssh', 'config');
+});
+afterEach(() => fs.rmSync(home, { recursive: true, force: true }));
+
+const entry = (name: string): HostEntry => ({
+  name,
+  hostName: '127.0.0.1',
+  port: 2222,
+  user: `ws-${name}`,
+  identityFile: path.join(home, 'state', 'keys', name),
+  knownHostsFile: path.join(home, 'state', 'known_hosts'),
+  hostKeyAlias: 'runcode-gateway',
+});
+
+/** A real SshConfigFile that counts how often it is asked to update. */
+function countingFile(): { file: SshConfigFile; updates: () => number } {
+  const file = new SshConfigFile({ path: cfg, stateDir: path.join(home, 'state') });
+  let n = 0;
+  const update = file.update.bind(file);
+  file.update = (fn) => {
+    n++;
+    return update(fn);
+  };
+  return { file, updates: () => n };
+}
+
+describe('CoalescingConfigWriter', () => {
+  it('100 workspaces changing at once cost one write, and every caller sees its result', async () => {
+    const { file, updates } = countingFile();
+    const w = new CoalescingConfigWriter(file, 20);
+    const names = Array.from({ length: 100 }, (_, i) => `ws-${i}`);
+    const results = await Promise.all(names.map((n) => w.upsert(entry(n))));
+    expect(updates()).toBe(1);
+    expect(w.writes).toBe(1);
+    expect(results.every((r) => r.changed && r.path === cfg)).toBe(true);
+    expect((await file.read()).map((e) => e.name).sort()).toEqual([...names].sort());
+  });
+
+  it('applies a batch in call order (upsert then remove) and keeps entries it was not told about', async () => {
+    const { file, updates } = countingFile();
+    await file.apply([entry('keep')]);
+    const w = new CoalescingConfigWriter(file, 20);
+    await Promise.all([w.upsert(entry('a')), w.upsert(entry('b')), w.remove('a'), w.remove('absent')]);
+    expect(updates()).toBe(1);
+    expect((await file.read()).map((e) => e.name)).toEqual(['b', 'keep']);
+  });
+
+  it('changes after a batch started form the next batch; flush writes now', async () => {
+    const { file, updates } = countingFile();
+    const w = new CoalescingConfigWriter(file, 10_000);
+    const first = w.upsert(entry('a'));
+    await w.flush();
+    expect((await first).changed).toBe(true);
+    const second = w.upsert(entry('b'));
+    const third = w.upsert(entry('c'));
+    await w.dispose();
+    expect(await second).toEqual(await third);
+    expect(updates()).toBe(2);
+    expect((await file.read()).map((e) => e.name)).toEqual(['a', 'b', 'c']);
+  });
+
+  it('a hostile entry is refused alone; a failing write rejects its whole batch', async () => {
+    const { file, updates } = countingFile();
+    const w = new CoalescingConfigWriter(file, 10);
+    const bad = w.upsert({ ...entry('x'), hostName: 'evil\n  ProxyCommand sh' });
+    const good = w.upsert(entry('good'));
+    const e = await bad.catch((err: unknown) => err);
+    expect(isRuncodeError(e) && e.code).toBe('invalid_entry');
+    expect((await good).changed).toBe(true);
+    expect(updates()).toBe(1);
+    // A corrupt config: the batch's callers all get the error; nothing written.
+    fs.appendFileSync(cfg, '# ------------ END RUNCODE ------------\n');
+    const before = fs.readFileSync(cfg);
+    const errs = await Promise.all(
+      [w.upsert(entry('p')), w.remove('good')].map((p) => p.catch((err: unknown) => err)),
+    );
+    for (const err of errs) expect(isRuncodeError(err) && err.code).toBe('config_markers');
+    expect(fs.readFileSync(cfg).equals(before)).toBe(true);
+  });
+});
