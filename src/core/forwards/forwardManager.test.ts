@@ -172,6 +172,26 @@ describe('ForwardManager against the real gateway', () => {
     }
   });
 
+  it('keeps a half-closed connection: the answer still comes back after the client shuts its side', async () => {
+    const { fm } = manager();
+    try {
+      const f = await fm.add({ workspace: 'demo', remotePort: gw.ports.echo, localPort: await freePort() });
+      const payload = Buffer.alloc(600 * 1024, 'e'); // more than the early buffer holds
+      const back = await new Promise<Buffer>((resolve, reject) => {
+        const chunks: Buffer[] = [];
+        const s = net.connect({ host: '127.0.0.1', port: f.localPort, allowHalfOpen: true }, () =>
+          s.end(payload),
+        );
+        s.on('data', (b: Buffer) => chunks.push(b));
+        s.on('end', () => resolve(Buffer.concat(chunks)));
+        s.on('error', reject);
+      });
+      expect(back.equals(payload)).toBe(true);
+    } finally {
+      await fm.dispose();
+    }
+  });
+
   it('comes back within 5 s after the gateway restarts (same port, same host key)', async () => {
     const { fm } = manager();
     try {

@@ -5,7 +5,6 @@
 // Persistence stays with the caller: `wanted()` is what to store (say, in settings) and
 // `restore(list)` brings it back after a restart.
 import net from 'node:net';
-import type { ClientChannel } from 'ssh2';
 import type { Clock } from '../clock.js';
 import { systemClock } from '../clock.js';
 import { RuncodeError, toErrorInfo } from '../errors.js';
@@ -14,6 +13,7 @@ import type { BackoffOptions } from './backoff.js';
 import { Forward, forwardKey } from './forward.js';
 import type { ForwardInfo, ForwardState, WantedForward } from './forward.js';
 import { listenOnFreePort } from './portPicker.js';
+import { bridgeSocket } from './socketBridge.js';
 import { WorkspaceConnection } from './workspaceConnection.js';
 import type { ConnectFn, LinkState } from './workspaceConnection.js';
 
@@ -179,50 +179,31 @@ export class ForwardManager {
     forward.openConnections++;
     entry.sockets.add(sock);
     this.changed(entry);
-    let channel: ClientChannel | undefined;
     sock.on('error', () => sock.destroy());
     sock.once('close', () => {
       entry.sockets.delete(sock);
       forward.openConnections--;
-      channel?.close();
       this.changed(entry);
     });
-    // Until the channel opens, the socket is not read: its data waits in the kernel.
     const link = this.links.get(forward.workspace);
     if (!link) {
       sock.destroy();
       return;
     }
-    link.forwardOut(sock.remotePort ?? 0, forward.remotePort).then(
-      (ch) => {
-        if (sock.destroyed) {
-          ch.close();
-          return;
-        }
-        channel = ch;
-        ch.on('data', (b: Buffer) => {
-          forward.bytesIn += b.length;
-          this.statsChanged(entry);
-        });
-        sock.on('data', (b: Buffer) => {
-          forward.bytesOut += b.length;
-          this.statsChanged(entry);
-        });
-        ch.on('error', () => sock.destroy());
-        // The channel closed: anything still queued for the local socket is flushed, then it ends.
-        ch.once('close', () => {
-          sock.unpipe(ch);
-          sock.end();
-        });
-        sock.pipe(ch);
-        ch.pipe(sock);
+    bridgeSocket(sock, link.forwardOut(sock.remotePort ?? 0, forward.remotePort), {
+      onBytesIn: (n) => {
+        forward.bytesIn += n;
+        this.statsChanged(entry);
       },
-      (err: unknown) => {
+      onBytesOut: (n) => {
+        forward.bytesOut += n;
+        this.statsChanged(entry);
+      },
+      onOpenError: (err) => {
         forward.lastError = toErrorInfo(err).message;
-        sock.destroy();
         this.changed(entry);
       },
-    );
+    });
   }
 
   private linkFor(workspace: string): WorkspaceConnection {

@@ -1,0 +1,268 @@
+// Port-forward benchmark: our forward (ForwardManager over ssh2) vs OpenSSH's `ssh -N -L` vs raw
+// loopback, through the same real gateway (in its own process), in one run.
+//
+//   npx tsx bench/forward.ts [--bytes 1GiB] [--rounds 500] [--repeat 3]
+//
+// Throughput: a fresh connection asks the workspace's "source" service for N bytes and reads them
+// to the end (download direction; best of --repeat). First-byte latency: --rounds fresh
+// connections, each sends one byte to the workspace's echo service and waits for it to come back
+// (connect + channel open + gateway's connect + round trip); p50/p99. OpenSSH runs with its
+// defaults (cipher chacha20-poly1305 unless configured) and a temp -F config pinning the gateway key.
+import { spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import readline from 'node:readline';
+import { ForwardManager } from '../src/core/forwards/forwardManager.js';
+import { startGatewayHost } from '../src/core/forwards/testing/gatewayHostProcess.js';
+import type { GatewayHost } from '../src/core/forwards/testing/gatewayHostProcess.js';
+import type { SshTarget } from '../src/core/ssh/sshTarget.js';
+
+function arg(name: string, def: string): string {
+  const i = process.argv.indexOf(`--${name}`);
+  return i >= 0 && process.argv[i + 1] ? process.argv[i + 1]! : def;
+}
+
+function parseBytes(s: string): number {
+  const m = /^(\d+(?:\.\d+)?)\s*(B|KiB|MiB|GiB|KB|MB|GB)?$/i.exec(s.trim());
+  if (!m) throw new Error(`not a size: ${s}`);
+  const unit = (m[2] ?? 'B').toLowerCase();
+  const mult: Record<string, number> = {
+    b: 1,
+    kib: 1024,
+    mib: 1024 ** 2,
+    gib: 1024 ** 3,
+    kb: 1e3,
+    mb: 1e6,
+    gb: 1e9,
+  };
+  return Math.round(Number(m[1]) * mult[unit]!);
+}
+
+const BYTES = parseBytes(arg('bytes', '1GiB'));
+const ROUNDS = Number(arg('rounds', '500'));
+const REPEAT = Number(arg('repeat', '3'));
+
+function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const s = net.createServer();
+    s.listen(0, '127.0.0.1', () => {
+      const p = (s.address() as net.AddressInfo).port;
+      s.close(() => resolve(p));
+    });
+  });
+}
+
+interface Probe {
+  ask<T>(req: Record<string, unknown>): Promise<T>;
+  close(): void;
+}
+
+/** The measuring client runs in its own process, as a browser would. */
+function startProbe(): Probe {
+  const child = spawn(process.execPath, [path.join(import.meta.dirname, 'lib', 'forwardProbe.mjs')], {
+    stdio: ['pipe', 'pipe', 'inherit'],
+  });
+  const rl = readline.createInterface({ input: child.stdout! });
+  const queue: Array<(line: string) => void> = [];
+  rl.on('line', (line) => queue.shift()?.(line));
+  return {
+    ask<T>(req: Record<string, unknown>): Promise<T> {
+      return new Promise((resolve, reject) => {
+        queue.push((line) => {
+          const r = JSON.parse(line) as T & { error?: string };
+          if (r.error) reject(new Error(r.error));
+          else resolve(r);
+        });
+        child.stdin!.write(`${JSON.stringify(req)}\n`);
+      });
+    },
+    close: () => child.kill(),
+  };
+}
+
+function percentile(sorted: number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
+}
+
+type Lat = { p50: number; p99: number };
+
+interface Path {
+  label: string;
+  source: number;
+  echo: number;
+}
+
+/** Round-robin over the paths, so a load change on this machine hits all of them alike. */
+async function latencies(probe: Probe, paths: Path[]): Promise<Array<{ p50: number; p99: number }>> {
+  const xs: number[][] = paths.map(() => []);
+  for (let i = 0; i < ROUNDS + 20; i++) {
+    for (let k = 0; k < paths.length; k++) {
+      const j = (i + k) % paths.length;
+      const { ms } = await probe.ask<{ ms: number }>({ op: 'first-byte', port: paths[j]!.echo });
+      if (i >= 20) xs[j]!.push(ms); // the first 20 are warm-up
+    }
+  }
+  return xs.map((a) => {
+    a.sort((x, y) => x - y);
+    return { p50: percentile(a, 50), p99: percentile(a, 99) };
+  });
+}
+
+/** Best of REPEAT for each path, runs interleaved. */
+async function throughputs(probe: Probe, paths: Path[]): Promise<number[]> {
+  const top = paths.map(() => 0);
+  for (let i = 0; i < REPEAT; i++) {
+    for (let j = 0; j < paths.length; j++) {
+      const { mbps } = await probe.ask<{ mbps: number }>({
+        op: 'download',
+        port: paths[j]!.source,
+        bytes: BYTES,
+      });
+      process.stderr.write(`  ${paths[j]!.label} run ${i + 1}: ${mbps.toFixed(0)} MB/s\n`);
+      top[j] = Math.max(top[j]!, mbps);
+    }
+  }
+  return top;
+}
+
+async function waitForPort(port: number, ms = 10_000): Promise<void> {
+  const end = Date.now() + ms;
+  for (;;) {
+    const ok = await new Promise<boolean>((r) => {
+      const s = net.connect({ host: '127.0.0.1', port }, () => {
+        s.destroy();
+        r(true);
+      });
+      s.on('error', () => r(false));
+    });
+    if (ok) return;
+    if (Date.now() > end) throw new Error(`nothing listens on ${port}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+async function startOpenSsh(gw: GatewayHost, target: SshTarget, dir: string, lSource: number, lEcho: number) {
+  const key = path.join(dir, 'id_ed25519');
+  fs.writeFileSync(key, target.privateKey, { mode: 0o600 });
+  const known = path.join(dir, 'known_hosts');
+  fs.writeFileSync(known, `runcode-gateway ${gw.hostPublicKey}\n`);
+  const cfg = path.join(dir, 'config');
+  fs.writeFileSync(
+    cfg,
+    [
+      'Host gw',
+      '  HostName 127.0.0.1',
+      `  Port ${gw.gatewayPort}`,
+      `  User ${gw.user}`,
+      `  IdentityFile "${key}"`,
+      '  IdentitiesOnly yes',
+      '  IdentityAgent none',
+      `  UserKnownHostsFile "${known}"`,
+      '  HostKeyAlias runcode-gateway',
+      '  StrictHostKeyChecking yes',
+      '  UpdateHostKeys no',
+      '  ExitOnForwardFailure yes',
+      '  BatchMode yes',
+      '',
+    ].join('\n'),
+  );
+  const child = spawn(
+    'ssh',
+    [
+      '-F',
+      cfg,
+      '-N',
+      '-L',
+      `127.0.0.1:${lSource}:127.0.0.1:${gw.ports.source}`,
+      '-L',
+      `127.0.0.1:${lEcho}:127.0.0.1:${gw.ports.echo}`,
+      'gw',
+    ],
+    { stdio: ['ignore', 'ignore', 'inherit'] },
+  );
+  await waitForPort(lSource);
+  await waitForPort(lEcho);
+  const cipher = await new Promise<string>((resolve) => {
+    const q = spawn('ssh', ['-F', cfg, '-G', 'gw']);
+    let out = '';
+    q.stdout.on('data', (b: Buffer) => (out += b.toString()));
+    q.on('close', () => resolve(/^ciphers (\S+)/m.exec(out)?.[1]?.split(',')[0] ?? '?'));
+  });
+  return { child, cipher };
+}
+
+async function main(): Promise<void> {
+  const gw = await startGatewayHost();
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rc-bench-'));
+  let ssh: ChildProcess | undefined;
+  let probe: Probe | undefined;
+  const fm = new ForwardManager({
+    getTarget: (() => {
+      const t = gw.newTarget();
+      return () => t;
+    })(),
+  });
+  try {
+    const target = await gw.newTarget();
+    const [oSource, oEcho] = [await freePort(), await freePort()];
+    const ours = {
+      source: (await fm.add({ workspace: 'demo', remotePort: gw.ports.source, localPort: await freePort() }))
+        .localPort,
+      echo: (await fm.add({ workspace: 'demo', remotePort: gw.ports.echo, localPort: await freePort() }))
+        .localPort,
+    };
+    const started = await startOpenSsh(gw, target, dir, oSource, oEcho);
+    ssh = started.child;
+    await waitForPort(ours.source);
+    probe = startProbe();
+    const paths: Path[] = [
+      { label: 'raw', source: gw.ports.source, echo: gw.ports.echo },
+      { label: 'ours', source: ours.source, echo: ours.echo },
+      { label: 'openssh', source: oSource, echo: oEcho },
+    ];
+    for (const p of paths) await probe.ask({ op: 'download', port: p.source, bytes: 1e6 });
+
+    const mib = (BYTES / 1024 ** 2).toFixed(0);
+    process.stderr.write(`throughput, ${mib} MiB download, best of ${REPEAT}:\n`);
+    const [tRaw, tOurs, tSsh] = (await throughputs(probe, paths)) as [number, number, number];
+    process.stderr.write(`first-byte latency, ${ROUNDS} fresh connections each...\n`);
+    const [lRaw, lOurs, lSsh] = (await latencies(probe, paths)) as [Lat, Lat, Lat];
+
+    const rows: string[][] = [
+      ['', 'throughput MB/s', 'first byte p50 ms', 'first byte p99 ms'],
+      ['raw loopback', tRaw.toFixed(0), lRaw.p50.toFixed(3), lRaw.p99.toFixed(3)],
+      ['ours (ssh2 forward)', tOurs.toFixed(0), lOurs.p50.toFixed(3), lOurs.p99.toFixed(3)],
+      [`OpenSSH ssh -L (${started.cipher})`, tSsh.toFixed(0), lSsh.p50.toFixed(3), lSsh.p99.toFixed(3)],
+      [
+        'ours / OpenSSH',
+        `${(tOurs / tSsh).toFixed(2)}x`,
+        `${(lOurs.p50 / lSsh.p50).toFixed(2)}x`,
+        `${(lOurs.p99 / lSsh.p99).toFixed(2)}x`,
+      ],
+    ];
+    const widths = rows[0]!.map((_, c) => Math.max(...rows.map((r) => r[c]!.length)));
+    console.log(
+      `\nforward bench: ${mib} MiB, ${ROUNDS} latency rounds, node ${process.version}, ${os.cpus().length} CPUs`,
+    );
+    for (const r of rows)
+      console.log(
+        r.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]!) : cell.padStart(widths[c]!))).join('  '),
+      );
+    const pass = tOurs >= tSsh && lOurs.p50 <= lSsh.p50;
+    console.log(
+      `\ntargets: throughput >= 1.0x OpenSSH: ${tOurs >= tSsh ? 'met' : 'MISSED'}; first-byte p50 <= OpenSSH: ${lOurs.p50 <= lSsh.p50 ? 'met' : 'MISSED'}`,
+    );
+    process.exitCode = pass ? 0 : 1;
+  } finally {
+    ssh?.kill();
+    probe?.close();
+    await fm.dispose();
+    await gw.close();
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+void main();

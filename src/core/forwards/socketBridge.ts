@@ -1,0 +1,70 @@
+// Joins one accepted local socket to one SSH channel, both ways, with backpressure (pipe), and
+// counts the bytes. The socket is read while the channel is still opening, so a request that is
+// already here goes out the moment the channel is confirmed (one event-loop turn less on the
+// first byte); that early buffer is capped, beyond it the socket is paused.
+import type net from 'node:net';
+import type { ClientChannel } from 'ssh2';
+
+export interface BridgeHooks {
+  /** Bytes from the workspace to the local client. */
+  onBytesIn(n: number): void;
+  /** Bytes from the local client to the workspace. */
+  onBytesOut(n: number): void;
+  /** The channel could not be opened. */
+  onOpenError(err: unknown): void;
+}
+
+const EARLY_LIMIT = 256 * 1024;
+
+export function bridgeSocket(sock: net.Socket, open: Promise<ClientChannel>, hooks: BridgeHooks): void {
+  let channel: ClientChannel | undefined;
+  const early: Buffer[] = [];
+  let earlyBytes = 0;
+  let earlyEnd = false;
+  const onEarlyData = (b: Buffer): void => {
+    early.push(b);
+    earlyBytes += b.length;
+    if (earlyBytes >= EARLY_LIMIT) sock.pause();
+  };
+  const onEarlyEnd = (): void => {
+    earlyEnd = true;
+  };
+  sock.on('data', onEarlyData);
+  sock.once('end', onEarlyEnd);
+  sock.once('close', () => channel?.close());
+
+  open.then(
+    (ch) => {
+      if (sock.destroyed) {
+        ch.close();
+        return;
+      }
+      channel = ch;
+      // Stop the early reader without losing a chunk: pause first, then hand over to pipe.
+      sock.pause();
+      sock.off('data', onEarlyData);
+      sock.off('end', onEarlyEnd);
+      ch.on('data', (b: Buffer) => hooks.onBytesIn(b.length));
+      ch.on('error', () => sock.destroy());
+      // The channel closed: what is queued for the local socket is flushed, then it ends.
+      ch.once('close', () => {
+        sock.unpipe(ch);
+        sock.end();
+      });
+      ch.pipe(sock);
+      for (const b of early) ch.write(b);
+      if (earlyBytes) hooks.onBytesOut(earlyBytes);
+      early.length = 0;
+      if (earlyEnd) {
+        ch.end();
+        return;
+      }
+      sock.on('data', (b: Buffer) => hooks.onBytesOut(b.length));
+      sock.pipe(ch);
+    },
+    (err: unknown) => {
+      hooks.onOpenError(err);
+      sock.destroy();
+    },
+  );
+}
