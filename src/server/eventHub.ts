@@ -47,7 +47,8 @@ export class EventHub {
     });
     const client: Client = { res, tokenHash };
     this.clients.add(client);
-    req.on('close', () => this.clients.delete(client));
+    // The response's close: the client went away (or we ended the stream).
+    res.on('close', () => this.clients.delete(client));
     res.write('retry: 2000\n\n');
     this.catchUp(res, req.headers['last-event-id']);
   }
