@@ -230,7 +230,7 @@ describe('waitUntilReady', () => {
         hostKeys: pass.hostKeys,
       };
       const probe = async (signal: AbortSignal) =>
-        (await connectSsh(target, { signal, readyTimeoutMs: 5_000 })).end();
+        void (await connectSsh(target, { signal, readyTimeoutMs: 5_000 })).end();
       await api.startWorkspace('ws-web');
       const phases: string[] = [];
       const ws = await waitUntilReady({
@@ -250,7 +250,7 @@ describe('waitUntilReady', () => {
       const refused = waitUntilReady({
         feed,
         id: 'ws-web',
-        probe: async (signal) => (await connectSsh({ ...target, hostKeys: [other] }, { signal })).end(),
+        probe: async (signal) => void (await connectSsh({ ...target, hostKeys: [other] }, { signal })).end(),
         timeoutMs: 1_500,
         retryMs: 200,
       });
