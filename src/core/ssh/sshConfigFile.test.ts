@@ -201,7 +201,11 @@ describe('SshConfigFile', () => {
 
   it('read-only file or directory: config_not_writable, nothing written', async () => {
     writeCfg(OTHER, 0o444);
-    expect(await rejects(file().apply([entry('api')]))).toBe('config_not_writable');
+    const ro: unknown = await file()
+      .apply([entry('api')])
+      .catch((e: unknown) => e);
+    expect(isRuncodeError(ro) && ro.code).toBe('config_not_writable');
+    expect((ro as Error).message).toContain(`${cfg} is not writable (mode 0444)`);
     expect(bytes().toString()).toBe(OTHER);
     fs.chmodSync(cfg, 0o600);
     fs.chmodSync(path.dirname(cfg), 0o555);
@@ -291,23 +295,52 @@ describe('SshConfigFile', () => {
   });
 });
 
-function runChild(
-  code: string,
-  args: string[],
-): Promise<{ status: number | null; signal: string | null; stderr: string }> {
+interface ChildResult {
+  status: number | null;
+  signal: string | null;
+  stdout: string;
+  stderr: string;
+}
+function runChild(code: string, args: string[], as?: { uid: number; gid: number }): Promise<ChildResult> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', code, ...args], {
       cwd: ROOT,
-      stdio: ['ignore', 'ignore', 'pipe'],
+      stdio: ['ignore', 'pipe', 'pipe'],
+      ...as,
     });
+    let stdout = '';
     let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
     child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
     child.on('error', reject);
-    child.on('close', (status, signal) => resolve({ status, signal, stderr }));
+    child.on('close', (status, signal) => resolve({ status, signal, stdout, stderr }));
   });
 }
 
 describe('SshConfigFile across processes', () => {
+  it('an unprivileged user who may not write the file or its directory gets config_not_writable', async () => {
+    // Root may write anything, so as root the writer runs as \`nobody\` (as a user would run it).
+    const isRoot = process.getuid?.() === 0;
+    const as = isRoot ? { uid: 65534, gid: 65534 } : undefined;
+    if (!isRoot) console.warn('not root: the writer runs as the current user against a root-only directory');
+    writeCfg(OTHER, 0o644);
+    fs.chmodSync(home, 0o755);
+    fs.chmodSync(path.dirname(cfg), 0o755);
+    if (isRoot) fs.chownSync(cfg, 65534, 65534); // their file, in a directory they may not write
+    const code = `
+      const { SshConfigFile } = await import(${JSON.stringify(MODULE_URL)});
+      const [cfg, state] = process.argv.slice(1);
+      const e = { name: 'api', hostName: '127.0.0.1', port: 2222, user: 'u', identityFile: '/k/api',
+        knownHostsFile: '/k/known_hosts', hostKeyAlias: 'runcode-gateway' };
+      try { await new SshConfigFile({ path: cfg, stateDir: state }).apply([e]); console.log('written'); }
+      catch (err) { console.log(err.code + ': ' + err.message); }`;
+    const r = await runChild(code, [cfg, path.join(os.tmpdir(), 'runcode-nobody-state')], as);
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/^config_not_writable: .*not writable \(mode 0755\).*nothing was changed/);
+    expect(bytes().toString()).toBe(OTHER);
+    expect(fs.readdirSync(path.dirname(cfg))).toEqual(['config']);
+  });
+
   it('two concurrent writer processes lose no entries', async () => {
     writeCfg(OTHER);
     const code = `

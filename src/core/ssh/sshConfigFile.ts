@@ -175,7 +175,7 @@ export class SshConfigFile {
         const what = p === real ? 'file' : 'directory';
         throw new RuncodeError(
           'config_not_writable',
-          `the SSH config ${what} ${p} is read-only (mode ${(st.mode & 0o777).toString(8)}); ` +
+          `the SSH config ${what} ${p} is not writable (mode ${(st.mode & 0o777).toString(8).padStart(4, '0')}); ` +
             `make it writable or set RUNCODE_SSH_CONFIG to another file; nothing was changed`,
         );
       }
