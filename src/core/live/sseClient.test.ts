@@ -214,6 +214,17 @@ describe('SseClient', () => {
     }
   });
 
+  it('says not_signed_in, without a request, when the token source has no token', async () => {
+    const before = urls.length;
+    const c = client({ token: () => undefined });
+    try {
+      expect((await run(c)).reason.code).toBe('not_signed_in');
+      expect(urls.length).toBe(before);
+    } finally {
+      c.dispose();
+    }
+  });
+
   it('close() ends the connection without onClose', async () => {
     let closedByServer = false;
     handler = (req, res) => {

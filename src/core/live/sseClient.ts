@@ -4,18 +4,17 @@
 // watchdog treats a stream that sends no byte for `idleTimeoutMs` (three missed 15 s heartbeats)
 // as dead: a laptop that slept or a NAT that forgot the connection leaves a socket that never
 // errors. When to reconnect is the caller's decision (WorkspaceFeed owns the backoff).
-import fs from 'node:fs';
 import type http from 'node:http';
 import https from 'node:https';
 import tls from 'node:tls';
 import type { TokenSource } from '../api/apiClient.js';
 import { checkEndpoint } from '../api/httpsTransport.js';
-import { parseErrorBody } from '../api/schemas.js';
 import type { Clock } from '../clock.js';
 import { systemClock } from '../clock.js';
 import { RuncodeError } from '../errors.js';
 import type { SseEvent, SseLimits } from './sseParser.js';
 import { DEFAULT_SSE_LIMITS, SseParser } from './sseParser.js';
+import { loadCa, readSmall, streamNetworkError, streamRefusal } from './sseFailure.js';
 
 export const DEFAULT_IDLE_TIMEOUT_MS = 45_000;
 
@@ -52,9 +51,6 @@ export interface SseConnection {
   /** Ends the connection without calling onClose. */
   close(): void;
 }
-
-const TLS_TRUST = /CERT|SELF_SIGNED|UNABLE_TO_VERIFY|UNABLE_TO_GET_ISSUER|ALTNAME/;
-const MAX_ERROR_BODY = 64 * 1024;
 
 export class SseClient {
   /** Sent as Last-Event-ID on the next connection ('' = none). */
@@ -144,7 +140,7 @@ export class SseClient {
           },
           (res) => {
             lastByte = this.clock.monotonic();
-            const refused = this.refusal(res);
+            const refused = streamRefusal(res, this.opts.path);
             if (refused) return void readSmall(res).then((body) => finish(refused(body)));
             const parser = new SseParser(
               {
@@ -179,14 +175,14 @@ export class SseClient {
                 new RuncodeError('stream_ended', `the server at ${this.endpoint} ended the event stream`),
               ),
             );
-            res.on('error', (e) => finish(this.networkError(e)));
+            res.on('error', (e) => finish(streamNetworkError(e, this.endpoint)));
           },
         );
         req.on('socket', (s) => {
           s.setNoDelay(true);
           s.setKeepAlive(true, 15_000);
         });
-        req.on('error', (e) => finish(this.networkError(e)));
+        req.on('error', (e) => finish(streamNetworkError(e, this.endpoint)));
         req.end();
       },
       (e: unknown) => finish(e instanceof RuncodeError ? e : new RuncodeError('not_signed_in', String(e))),
@@ -200,7 +196,11 @@ export class SseClient {
       'cache-control': 'no-store',
       'user-agent': 'runcode-tray',
     };
-    const token = typeof this.opts.token === 'function' ? await this.opts.token() : this.opts.token;
+    const source = this.opts.token;
+    const token = typeof source === 'function' ? await source() : source;
+    if (source !== undefined && !token) {
+      throw new RuncodeError('not_signed_in', 'you are not signed in; run `runcode login`');
+    }
     if (token !== undefined) {
       if (!/^[\x21-\x7e]+$/.test(token)) {
         throw new RuncodeError(
@@ -216,96 +216,4 @@ export class SseClient {
     }
     return headers;
   }
-
-  /** For a response that is not an event stream: how to describe it once its body is read. */
-  private refusal(res: http.IncomingMessage): ((body: Buffer) => RuncodeError) | undefined {
-    const status = res.statusCode ?? 0;
-    const type = res.headers['content-type'] ?? '';
-    if (status === 200 && /^text\/event-stream\s*(;|$)/i.test(type)) return undefined;
-    return (body) => {
-      let json: unknown;
-      try {
-        json = JSON.parse(body.toString('utf8'));
-      } catch {
-        // Not JSON: the status alone says enough.
-      }
-      const e = parseErrorBody(json);
-      const said = e ? `: ${e.error.message} (${e.error.code})` : '';
-      if (status === 200) {
-        return new RuncodeError(
-          'bad_stream',
-          `the server answered ${this.opts.path} with content type "${type.slice(0, 80)}", not an event stream`,
-        );
-      }
-      if (status === 401) {
-        return new RuncodeError(
-          'unauthorized',
-          `the server did not accept your sign-in${said}; sign in again`,
-        );
-      }
-      if (status >= 500)
-        return new RuncodeError('server_error', `the event stream failed (HTTP ${status})${said}`);
-      return new RuncodeError(
-        'request_refused',
-        `the server refused the event stream (HTTP ${status})${said}`,
-      );
-    };
-  }
-
-  private networkError(e: Error): RuncodeError {
-    const code = (e as NodeJS.ErrnoException).code ?? '';
-    if (TLS_TRUST.test(code)) {
-      return new RuncodeError(
-        'tls',
-        `the server's certificate at ${this.endpoint} is not trusted (${code})`,
-        {
-          cause: e,
-        },
-      );
-    }
-    if (code.startsWith('ERR_SSL') || code === 'EPROTO') {
-      return new RuncodeError('tls', `could not set up HTTPS with ${this.endpoint} (${code})`, { cause: e });
-    }
-    return new RuncodeError(
-      'unreachable',
-      `cannot reach the event stream at ${this.endpoint} (${code || e.message})`,
-      {
-        cause: e,
-      },
-    );
-  }
-}
-
-function loadCa(opts: SseClientOptions): string | undefined {
-  let pem = opts.ca;
-  if (opts.caFile !== undefined) {
-    try {
-      pem = fs.readFileSync(opts.caFile, 'utf8');
-    } catch (e) {
-      const reason = (e as NodeJS.ErrnoException).code ?? String(e);
-      throw new RuncodeError('bad_ca', `cannot read the CA file "${opts.caFile}" (${reason})`);
-    }
-  }
-  if (pem !== undefined && !pem.includes('-----BEGIN CERTIFICATE-----')) {
-    throw new RuncodeError('bad_ca', 'the CA holds no PEM certificate');
-  }
-  return pem;
-}
-
-/** Reads at most MAX_ERROR_BODY bytes of a refused response (an error body), then stops. */
-function readSmall(res: http.IncomingMessage): Promise<Buffer> {
-  return new Promise((resolve) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    const done = () => resolve(Buffer.concat(chunks));
-    res.on('data', (c: Buffer) => {
-      size += c.length;
-      if (size > MAX_ERROR_BODY) {
-        res.destroy();
-        done();
-      } else chunks.push(c);
-    });
-    res.on('end', done);
-    res.on('error', done);
-  });
 }
