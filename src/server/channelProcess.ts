@@ -46,6 +46,8 @@ export async function finishChannel(
 
 export class ChannelProcess {
   private finished = false;
+  /** The command ended by itself (its output closed); what it left running is its business, as with sshd. */
+  private exited = false;
 
   constructor(
     readonly channel: ServerChannel,
@@ -64,12 +66,15 @@ export class ChannelProcess {
       channel.stderr.write(`runcode: cannot run the command: ${err.message}\n`);
       this.finish(err.code === 'ENOENT' ? 127 : 126, null);
     });
-    child.on('close', (code, signal) => this.finish(code, signal));
+    child.on('close', (code, signal) => {
+      this.exited = true;
+      this.finish(code, signal);
+    });
     // The client went away: nobody is left to read, so stop the command.
     channel.on('close', () => {
       if (!this.finished) {
         this.finished = true;
-        killGroup(this.child);
+        if (!this.exited) killGroup(this.child);
       }
     });
   }
@@ -94,6 +99,6 @@ export class ChannelProcess {
   /** Kills the command without a word (connection gone, gateway closing). */
   kill(): void {
     this.finished = true;
-    killGroup(this.child);
+    if (!this.exited) killGroup(this.child);
   }
 }

@@ -109,14 +109,15 @@ export function killGroup(child: ChildProcess, graceMs = 2000): void {
   // Linux keeps a pgid from being reused while any member lives, so this never hits a stranger.
   const pid = child.pid;
   if (pid === undefined) return;
-  const signalGroup = (sig: NodeJS.Signals): void => {
+  const signalGroup = (sig: NodeJS.Signals): boolean => {
     try {
       process.kill(-pid, sig);
+      return true;
     } catch {
-      // already gone
+      return false; // the group is gone
     }
   };
-  signalGroup('SIGHUP');
+  if (!signalGroup('SIGHUP')) return;
   signalGroup('SIGCONT');
   const t = setTimeout(() => signalGroup('SIGKILL'), graceMs);
   t.unref();

@@ -213,6 +213,17 @@ describe('gateway sessions', () => {
   });
 });
 
+describe('gateway with a missing workspace directory', () => {
+  it('says so on stderr with exit status 1 instead of a confusing spawn error', async () => {
+    f.backend.addWorkspace({ id: 'ws-delta', name: 'delta', dir: `${f.root}/workspaces/not-there` });
+    const c = f.newClient('delta', 'delta', 'ws-delta');
+    const r = await ssh(c, [c.host, 'echo', 'hi']);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('runcode: the workspace directory');
+    expect(r.stderr).toContain('does not exist');
+  });
+});
+
 describe('gateway sftp without sftp-server', () => {
   it('refuses with a clear message and exit status 1', async () => {
     const g = await startGatewayFixture({ sftpServerPaths: ['/nonexistent/sftp-server'] });

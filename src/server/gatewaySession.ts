@@ -1,12 +1,13 @@
 // One SSH "session" channel: pty-req, window-change, env (allowlisted), signal, then one of
 // shell, exec or subsystem sftp. Agent and X11 forwarding are refused.
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
 import type { ServerChannel, Session } from 'ssh2';
 import { ChannelProcess, finishChannel } from './channelProcess.js';
 import type { GatewayWorkspace } from './gatewayBackend.js';
 import { MAX_ENV_VARS, isAllowedEnv } from './gatewayEnv.js';
 import { commandEnv, findSftpServer, spawnCommand, userShell } from './gatewayProcess.js';
 import type { PtyRequest } from './gatewayProcess.js';
-import { spawn } from 'node:child_process';
 
 export interface SessionContext {
   /** The workspace as it is now, or undefined if it is gone or not running. */
@@ -100,6 +101,15 @@ export class GatewaySession {
     return { ...this.env, SSH_CONNECTION: this.ctx.sshConnection };
   }
 
+  /** False (after telling the client) when the workspace's directory is gone. */
+  private dirExists(channel: ServerChannel, dir: string): boolean {
+    if (fs.existsSync(dir)) return true;
+    this.ctx.log(`gateway: workspace directory ${dir} is missing (${this.ctx.label})`);
+    channel.stderr.write(`runcode: the workspace directory ${dir} does not exist\n`);
+    void finishChannel(channel, 1, null);
+    return false;
+  }
+
   private run(
     accept: () => ServerChannel,
     reject: (() => void) | undefined,
@@ -108,7 +118,7 @@ export class GatewaySession {
     const ws = this.ctx.workspace();
     if (!ws) return reject?.();
     const channel = this.open(accept, reject);
-    if (!channel) return;
+    if (!channel || !this.dirExists(channel, ws.dir)) return;
     const child = spawnCommand({ command, pty: this.pty, cwd: ws.dir, env: this.baseEnv() });
     this.proc = new ChannelProcess(channel, child);
   }
@@ -118,7 +128,7 @@ export class GatewaySession {
     if (!ws) return reject?.();
     const server = findSftpServer(this.ctx.sftpServerPaths);
     const channel = this.open(accept, reject);
-    if (!channel) return;
+    if (!channel || !this.dirExists(channel, ws.dir)) return;
     if (!server) {
       this.ctx.log(`gateway: sftp requested by ${this.ctx.label} but no sftp-server is installed`);
       channel.stderr.write(
