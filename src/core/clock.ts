@@ -16,9 +16,9 @@ export const systemClock: Clock = {
   now: () => Date.now(),
   monotonic: () => performance.now(),
   setTimer(fn, ms) {
+    // Not unref'd: a CLI waiting for a workspace has nothing else keeping it alive. Owners of
+    // timers dispose() them instead.
     const t = setTimeout(fn, Math.max(0, ms));
-    // A pending refresh must never keep a CLI process alive by itself.
-    t.unref?.();
     return () => clearTimeout(t);
   },
 };

@@ -27,9 +27,21 @@ export function sshConfigPath(env: Env = process.env): string {
   return absoluteFromEnv(env, 'RUNCODE_SSH_CONFIG') ?? path.join(os.homedir(), '.ssh', 'config');
 }
 
-/** True when the ssh config is not OpenSSH's default, so every ssh we run must pass `-F`. */
+/**
+ * True when the ssh config is the file OpenSSH reads by itself. OpenSSH finds it through the
+ * passwd entry, not $HOME, so a $HOME pointed elsewhere makes it "not default".
+ */
 export function isDefaultSshConfig(env: Env = process.env): boolean {
-  return sshConfigPath(env) === path.join(os.homedir(), '.ssh', 'config');
+  return path.resolve(sshConfigPath(env)) === openSshOwnConfig();
+}
+
+function openSshOwnConfig(): string {
+  return path.join(os.userInfo().homedir, '.ssh', 'config');
+}
+
+/** The `-F` arguments every ssh we run needs for `configPath` to be the one read. */
+export function sshConfigArgs(configPath: string): string[] {
+  return path.resolve(configPath) === openSshOwnConfig() ? [] : ['-F', configPath];
 }
 
 /** Directory of the per-workspace private keys (0700). */

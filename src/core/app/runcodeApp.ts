@@ -1,6 +1,7 @@
 // The core, wired: what the tray's main process and the CLI both drive. Each front end builds one
 // with its own SecretStore and SettingsStore (the composition roots are src/main/index.ts and
 // src/cli/). Plain constructors, no container.
+import fs from 'node:fs';
 import type { Workspace } from '../../shared/protocol.js';
 import type { Clock } from '../clock.js';
 import { systemClock } from '../clock.js';
@@ -47,6 +48,8 @@ export class RuncodeApp {
   readonly clock: Clock;
   private readonly config: CoalescingConfigWriter;
   private refresher: Refresher | undefined;
+  /** expiresAt of the pass each tracked workspace was last tracked with. */
+  private readonly trackedPasses = new Map<string, number>();
 
   constructor(readonly opts: RuncodeAppOptions) {
     this.clock = opts.clock ?? systemClock;
@@ -142,7 +145,7 @@ export class RuncodeApp {
     say(`registering a fresh key for ${name}...`);
     await this.connections.connect(ws);
     await this.config.flush();
-    this.refresher?.track(name, passTimes((await this.connections.get(name))!));
+    await this.syncRefresher();
     if (o.wait) {
       say(`waiting for SSH to answer...`);
       ws = await this.waitReady(name, { probe: true, ...pick(o) });
@@ -151,8 +154,8 @@ export class RuncodeApp {
   }
 
   async disconnect(name: string): Promise<void> {
-    this.refresher?.untrack(name);
     await this.connections.disconnect(name);
+    await this.syncRefresher();
     await this.config.flush();
   }
 
@@ -163,6 +166,7 @@ export class RuncodeApp {
       clock: this.clock,
       renew: async (name) => {
         const { times, entryChanged } = await this.connections.renew(name);
+        this.trackedPasses.set(name, times.expiresAt);
         if (entryChanged) {
           const rec = await this.connections.get(name);
           if (rec) void this.config.upsert(this.connections.entry(rec));
@@ -174,9 +178,50 @@ export class RuncodeApp {
         results.forEach((r) => onResult?.(r));
       },
     });
-    for (const rec of await this.connections.list()) refresher.track(rec.name, passTimes(rec));
     this.refresher = refresher;
+    await this.syncRefresher();
     return refresher;
+  }
+
+  /**
+   * Brings the refresher in line with connections.json after another process (the tray, another
+   * `runcode`) connected, renewed or disconnected a workspace.
+   */
+  async syncRefresher(): Promise<void> {
+    const r = this.refresher;
+    if (!r) return;
+    const recs = await this.connections.list().catch(() => undefined);
+    if (!recs) return; // a damaged file is reported by the commands that read it
+    const seen = new Set<string>();
+    for (const rec of recs) {
+      seen.add(rec.name);
+      const times = passTimes(rec);
+      if (this.trackedPasses.get(rec.name) !== times.expiresAt) {
+        this.trackedPasses.set(rec.name, times.expiresAt);
+        r.track(rec.name, times);
+      }
+    }
+    for (const name of r.tracked()) {
+      if (!seen.has(name)) {
+        r.untrack(name);
+        this.trackedPasses.delete(name);
+      }
+    }
+  }
+
+  /** Watches the state dir for connections.json changing; returns the stop. */
+  watchConnections(): () => void {
+    let timer: NodeJS.Timeout | undefined;
+    const watcher = fs.watch(this.opts.stateDir, (_event, file) => {
+      if (file !== null && !String(file).startsWith('connections.json')) return;
+      clearTimeout(timer);
+      timer = setTimeout(() => void this.syncRefresher(), 100);
+    });
+    watcher.on('error', () => undefined);
+    return () => {
+      clearTimeout(timer);
+      watcher.close();
+    };
   }
 
   /** Sign-out: passes and token revoked, keys and pins deleted, the block removed. */

@@ -1,0 +1,37 @@
+import { withCliApp } from '../cliApp.js';
+import { defineCommand, progress } from '../defineCommand.js';
+
+export const agentCommand = defineCommand({
+  name: 'agent',
+  usage: `usage: runcode agent
+
+Keeps every connected workspace's pass fresh, in the foreground, until Ctrl-C. Picks up
+workspaces connected or disconnected meanwhile (by the tray or another runcode).
+`,
+  options: {},
+  run: () =>
+    withCliApp(async (app) => {
+      const refresher = await app.startRefresher((r) => {
+        const next = new Date(r.nextAt).toLocaleTimeString();
+        if (r.ok)
+          progress(
+            `${r.name}: pass renewed until ${new Date(r.pass!.expiresAt).toLocaleTimeString()}; next at ${next}`,
+          );
+        else progress(`${r.name}: renewal failed (${r.error?.message}); retrying at ${next}`);
+      });
+      const stopWatching = app.watchConnections();
+      progress(`keeping ${refresher.tracked().length} workspace pass(es) fresh; Ctrl-C to stop`);
+      await new Promise<void>((resolve) => {
+        const keepAlive = setInterval(() => undefined, 1 << 30);
+        const stop = () => {
+          clearInterval(keepAlive);
+          resolve();
+        };
+        process.once('SIGINT', stop);
+        process.once('SIGTERM', stop);
+      });
+      stopWatching();
+      progress('agent stopped');
+      return 0;
+    }),
+});
