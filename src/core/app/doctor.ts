@@ -85,9 +85,8 @@ export async function runDoctor(app: RuncodeApp): Promise<DoctorCheck[]> {
     }
   }
 
-  let entries: Awaited<ReturnType<typeof app.configFile.read>> = [];
   try {
-    entries = await app.configFile.read();
+    const entries = await app.configFile.read();
     add({
       id: 'config-block',
       title: 'ssh config block',
