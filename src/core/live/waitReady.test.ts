@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { startTestServer } from '../../server/testing/serverFixture.js';
 import type { Workspace, WorkspaceState } from '../../shared/protocol.js';
 import { ApiClient } from '../api/apiClient.js';
+import { RuncodeError } from '../errors.js';
 import { connectSsh } from '../ssh/sshConnection.js';
 import { generateEd25519KeyPair } from '../ssh/opensshKey.js';
 import { FakeClock } from '../testing/fakeClock.js';
@@ -135,6 +136,35 @@ describe('waitUntilReady', () => {
     );
     await clock.advance(2_500);
     expect(r.error?.message).toBe('the workspace was not ready within 2 s: the workspace is still starting');
+  });
+
+  it('retries a failed state read, but not a sign-in problem', async () => {
+    const { clock, feed } = setup('running');
+    let reads = 0;
+    const r = settle(
+      waitUntilReady({
+        getWorkspace: () => {
+          if (++reads < 3) throw new RuncodeError('unreachable', 'cannot reach the server');
+          return feed.get('ws-a');
+        },
+        probe: async () => {},
+        timeoutMs: 30_000,
+        clock,
+      }),
+    );
+    await clock.advance(2_500);
+    expect(reads).toBe(3);
+    expect(r.value?.state).toBe('running');
+    const signedOut = settle(
+      waitUntilReady({
+        getWorkspace: () => Promise.reject(new RuncodeError('unauthorized', 'sign in again')),
+        probe: async () => {},
+        timeoutMs: 30_000,
+        clock,
+      }),
+    );
+    await clock.advance(0);
+    expect(signedOut.error).toMatchObject({ code: 'unauthorized' });
   });
 
   it('gives up on a handshake that hangs past the deadline, and tells the probe to stop', async () => {

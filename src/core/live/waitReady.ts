@@ -38,6 +38,8 @@ export interface WaitReadyOptions {
   stoppedGraceMs?: number;
 }
 
+const FATAL_READ = new Set(['unauthorized', 'not_signed_in', 'not_found', 'forbidden']);
+
 export async function waitUntilReady(o: WaitReadyOptions): Promise<Workspace> {
   const clock = o.clock ?? systemClock;
   const retryMs = o.retryMs ?? 1_000;
@@ -60,7 +62,17 @@ export async function waitUntilReady(o: WaitReadyOptions): Promise<Workspace> {
     for (;;) {
       if (ac.signal.aborted) throw new RuncodeError('cancelled', 'stopped waiting for the workspace');
       if (clock.monotonic() >= deadline) break;
-      const ws = await read();
+      let ws: Workspace | undefined;
+      try {
+        ws = await read();
+      } catch (e) {
+        // A lost answer is a reason to try again; being signed out or the workspace gone is not.
+        if (e instanceof RuncodeError && FATAL_READ.has(e.code)) throw e;
+        reason = `could not read the workspace state: ${e instanceof Error ? e.message : String(e)}`;
+        report('waiting', undefined);
+        await pause(clock, Math.min(retryMs, Math.max(0, deadline - clock.monotonic())), ac.signal, o.feed);
+        continue;
+      }
       const state = ws?.state;
       if (state === 'starting' || state === 'running') sawProgress = true;
       if (state === 'failed') throw new RuncodeError('start_failed', 'the workspace failed to start');
