@@ -27,7 +27,7 @@ export interface ForwardManagerOptions {
   connectWaitMs?: number;
   /** Handshake limit per attempt. Default 15 s. */
   readyTimeoutMs?: number;
-  /** Byte counters are announced at most this often. Default 1 s. */
+  /** Traffic and connection counters are announced at most this often (state changes at once). Default 1 s. */
   statsIntervalMs?: number;
   /** For tests: replaces connectSsh. */
   connect?: ConnectFn;
@@ -145,7 +145,7 @@ export class ForwardManager {
     const sockets = new Set<net.Socket>();
     const slot: { entry?: Entry } = {};
     // allowHalfOpen: a client that sends its request then shuts down its side must still get the answer.
-    const server = net.createServer({ allowHalfOpen: true, noDelay: true }, (sock) => {
+    const server = net.createServer({ allowHalfOpen: true }, (sock) => {
       if (slot.entry) this.accept(slot.entry, sock);
       else sock.destroy();
     });
@@ -178,12 +178,12 @@ export class ForwardManager {
     forward.connections++;
     forward.openConnections++;
     entry.sockets.add(sock);
-    this.changed(entry);
+    this.statsChanged(entry);
     sock.on('error', () => sock.destroy());
     sock.once('close', () => {
       entry.sockets.delete(sock);
       forward.openConnections--;
-      this.changed(entry);
+      this.statsChanged(entry);
     });
     const link = this.links.get(forward.workspace);
     if (!link) {

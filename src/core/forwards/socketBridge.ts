@@ -49,7 +49,8 @@ export function bridgeSocket(sock: net.Socket, open: Promise<ClientChannel>, hoo
       // The channel closed: what is queued for the local socket is flushed, then it ends.
       ch.once('close', () => {
         sock.unpipe(ch);
-        sock.end();
+        // end() on a finished socket builds an error object (a stack trace) for nothing.
+        if (!sock.destroyed && !sock.writableEnded) sock.end();
       });
       ch.pipe(sock);
       for (const b of early) ch.write(b);
