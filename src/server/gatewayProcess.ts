@@ -3,9 +3,10 @@
 //
 // A pty: Node has no pty without a native module (none is available here), so a session that
 // asked for one runs under util-linux `script -qfec CMD /dev/null`, which gives the command a
-// real terminal (isatty, job control, echo, ^C through the line discipline). Its limits: the
-// size is set once at start (with stty) and later window-change requests cannot resize it;
-// where `script` is missing we fall back to plain pipes (the command then sees no tty).
+// real terminal (isatty, job control, echo, ^C through the line discipline). The size is set
+// at start with stty; a later window-change is applied on Linux by finding script's pty in
+// /proc and running `stty -F` on it (elsewhere it is ignored). Where `script` is missing we
+// fall back to plain pipes (the command then sees no tty). On macOS, BSD script's syntax.
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
@@ -86,6 +87,39 @@ export interface CommandSpec {
   env: Record<string, string>;
 }
 
+function clampSize(rows: number, cols: number): { rows: number; cols: number } {
+  const clamp = (n: number, dflt: number) => Math.max(1, Math.min(Math.floor(Number(n)) || dflt, 1000));
+  return { rows: clamp(rows, 24), cols: clamp(cols, 80) };
+}
+
+/** The pty `script` made for its child (Linux /proc), or undefined. */
+function ptyOfScript(scriptPid: number): string | undefined {
+  try {
+    const kids = fs.readFileSync(`/proc/${scriptPid}/task/${scriptPid}/children`, 'utf8').trim().split(/\s+/);
+    const tty = fs.readlinkSync(`/proc/${kids[0]}/fd/0`);
+    return /^\/dev\/pts\/\d+$/.test(tty) ? tty : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Applies a window-change to a command started with a pty (best effort, Linux only). */
+export function resizePty(child: ChildProcess, rows: number, cols: number, tries = 5): void {
+  if (process.platform !== 'linux' || child.pid === undefined || child.exitCode !== null) return;
+  const tty = ptyOfScript(child.pid);
+  if (!tty) {
+    // Right after start, script may not have forked its child yet.
+    if (tries > 1) setTimeout(() => resizePty(child, rows, cols, tries - 1), 100).unref();
+    return;
+  }
+  const size = clampSize(rows, cols);
+  // The kernel sends SIGWINCH to the terminal's foreground process group.
+  const stty = spawn('stty', ['-F', tty, 'rows', String(size.rows), 'cols', String(size.cols)], {
+    stdio: 'ignore',
+  });
+  stty.on('error', () => {});
+}
+
 /** Starts a command as its own process group (so stopping it reaches its children too). */
 export function spawnCommand(spec: CommandSpec): ChildProcess {
   const shell = userShell();
@@ -95,10 +129,11 @@ export function spawnCommand(spec: CommandSpec): ChildProcess {
   const opts = { cwd: spec.cwd, env, detached: true, stdio: 'pipe' as const };
   if (spec.pty && script) {
     const body = spec.command ?? `exec ${shellQuote(shell)} -l`;
-    const rows = Math.max(1, Math.min(spec.pty.rows || 24, 1000));
-    const cols = Math.max(1, Math.min(spec.pty.cols || 80, 1000));
-    // script runs `$SHELL -c body` in a new pty; stty gives that pty the client's size.
-    return spawn(script, ['-qfec', `stty rows ${rows} cols ${cols} 2>/dev/null; ${body}`, '/dev/null'], opts);
+    const { rows, cols } = clampSize(spec.pty.rows, spec.pty.cols);
+    const withSize = `stty rows ${rows} cols ${cols} 2>/dev/null; ${body}`;
+    // BSD script takes the command as argv; util-linux script runs `$SHELL -c` on its -c string.
+    if (process.platform === 'darwin') return spawn(script, ['-q', '/dev/null', shell, '-c', withSize], opts);
+    return spawn(script, ['-qfec', withSize, '/dev/null'], opts);
   }
   return spawn(shell, spec.command === undefined ? ['-l'] : ['-c', spec.command], opts);
 }

@@ -98,6 +98,31 @@ describe('gateway sessions', () => {
     expect(r.stdout).toContain('hi-42\r\n');
   });
 
+  it('applies window-change to the pty', async () => {
+    const conn = await ssh2Client();
+    try {
+      const out = await new Promise<string>((resolve, reject) =>
+        conn.shell({ rows: 24, cols: 80, term: 'xterm' }, (err, stream) => {
+          if (err) return reject(err);
+          let s = '';
+          stream.on('data', (b: Buffer) => {
+            s += b.toString();
+            if (s.includes('first=24x80') && !s.includes('second=')) {
+              stream.setWindow(40, 120, 0, 0);
+              // The resize is applied asynchronously (stty -F); give it a moment.
+              setTimeout(() => stream.write('echo second=$(stty size | tr " " x); exit\n'), 500);
+            }
+          });
+          stream.on('close', () => resolve(s));
+          stream.write('echo first=$(stty size | tr " " x)\n');
+        }),
+      );
+      expect(out).toContain('second=40x120');
+    } finally {
+      conn.end();
+    }
+  });
+
   it('runs a shell without a pty from stdin', async () => {
     const r = await ssh(f.client, ['-T', f.client.host], 'echo plain-$((1+1))\nexit 4\n');
     expect(r).toMatchObject({ code: 4, stdout: 'plain-2\n' });

@@ -6,7 +6,7 @@ import type { ServerChannel, Session } from 'ssh2';
 import { ChannelProcess, finishChannel } from './channelProcess.js';
 import type { GatewayWorkspace } from './gatewayBackend.js';
 import { MAX_ENV_VARS, isAllowedEnv } from './gatewayEnv.js';
-import { commandEnv, findSftpServer, spawnCommand, userShell } from './gatewayProcess.js';
+import { commandEnv, findSftpServer, resizePty, spawnCommand, userShell } from './gatewayProcess.js';
 import type { PtyRequest } from './gatewayProcess.js';
 
 export interface SessionContext {
@@ -30,6 +30,8 @@ export class GatewaySession {
   private proc: ChannelProcess | undefined;
   private channel: ServerChannel | undefined;
   private closed = false;
+  /** The running command has the pty (sftp never does). */
+  private usesPty = false;
 
   constructor(
     session: Session,
@@ -42,8 +44,12 @@ export class GatewaySession {
       this.pty = { term: String(info.term ?? 'xterm'), cols: info.cols, rows: info.rows };
       accept?.();
     });
-    // Accepted so clients do not complain, but a `script` pty cannot be resized after start.
-    session.on('window-change', (accept) => accept?.());
+    session.on('window-change', (accept, _reject, info) => {
+      accept?.();
+      if (!this.pty) return;
+      this.pty = { ...this.pty, rows: info.rows, cols: info.cols };
+      if (this.proc && this.usesPty) resizePty(this.proc.child, info.rows, info.cols);
+    });
     session.on('env', (accept, reject, info) => {
       if (this.channel || this.envCount >= MAX_ENV_VARS || !isAllowedEnv(info.key, info.val))
         return reject?.();
@@ -120,6 +126,7 @@ export class GatewaySession {
     const channel = this.open(accept, reject);
     if (!channel || !this.dirExists(channel, ws.dir)) return;
     const child = spawnCommand({ command, pty: this.pty, cwd: ws.dir, env: this.baseEnv() });
+    this.usesPty = this.pty !== undefined;
     this.proc = new ChannelProcess(channel, child);
   }
 
