@@ -28,7 +28,7 @@ describe('detectEditors', () => {
       cursor: false,
       windsurf: false,
       zed: true,
-      jetbrains: true,
+      'jetbrains-gateway': true,
       terminal: true,
       browser: true,
     });
@@ -53,7 +53,7 @@ describe('detectEditors', () => {
       cursor: true,
       windsurf: false,
       zed: true,
-      jetbrains: true,
+      'jetbrains-gateway': true,
       terminal: true,
       browser: true,
     });
@@ -76,7 +76,7 @@ describe('detectEditors', () => {
       cursor: false,
       windsurf: true,
       zed: false,
-      jetbrains: undefined,
+      'jetbrains-gateway': undefined,
       terminal: true,
       browser: true,
     });

@@ -16,7 +16,7 @@ const MAC_BUNDLES: Record<Exclude<EditorId, 'terminal' | 'browser'>, string[]> =
   cursor: ['Cursor.app'],
   windsurf: ['Windsurf.app'],
   zed: ['Zed.app', 'Zed Preview.app'],
-  jetbrains: ['JetBrains Gateway.app', 'JetBrains Toolbox/JetBrains Gateway.app'],
+  'jetbrains-gateway': ['JetBrains Gateway.app', 'JetBrains Toolbox/JetBrains Gateway.app'],
 };
 
 const LINUX_COMMANDS: Record<Exclude<EditorId, 'terminal' | 'browser'>, string[]> = {
@@ -25,7 +25,7 @@ const LINUX_COMMANDS: Record<Exclude<EditorId, 'terminal' | 'browser'>, string[]
   cursor: ['cursor'],
   windsurf: ['windsurf'],
   zed: ['zed', 'zeditor'],
-  jetbrains: ['gateway'],
+  'jetbrains-gateway': ['gateway'],
 };
 
 export function detectEditors(
@@ -42,7 +42,7 @@ export function detectEditors(
     cursor: undefined,
     windsurf: undefined,
     zed: undefined,
-    jetbrains: undefined,
+    'jetbrains-gateway': undefined,
     terminal: undefined,
     browser: true,
   };
@@ -58,7 +58,7 @@ function detectMac(env: NodeJS.ProcessEnv, probe: FsProbe): EditorAvailability {
     cursor: has(MAC_BUNDLES.cursor),
     windsurf: has(MAC_BUNDLES.windsurf),
     zed: has(MAC_BUNDLES.zed),
-    jetbrains: has(MAC_BUNDLES.jetbrains),
+    'jetbrains-gateway': has(MAC_BUNDLES['jetbrains-gateway']),
     terminal: true,
     browser: true,
   };
@@ -83,7 +83,7 @@ function detectLinux(env: NodeJS.ProcessEnv, probe: FsProbe): EditorAvailability
     cursor: onPath(LINUX_COMMANDS.cursor),
     windsurf: onPath(LINUX_COMMANDS.windsurf),
     zed: onPath(LINUX_COMMANDS.zed) || flatpak('dev.zed.Zed'),
-    jetbrains: onPath(LINUX_COMMANDS.jetbrains) || toolbox,
+    'jetbrains-gateway': onPath(LINUX_COMMANDS['jetbrains-gateway']) || toolbox,
     terminal: onPath(LINUX_TERMINAL_NAMES),
     browser: true,
   };
@@ -108,7 +108,7 @@ function detectWindows(env: NodeJS.ProcessEnv, probe: FsProbe): EditorAvailabili
     cursor: has(['cursor\\Cursor.exe']),
     windsurf: has(['Windsurf\\Windsurf.exe']),
     zed: has(['Zed\\Zed.exe']),
-    jetbrains: gateway ? true : undefined,
+    'jetbrains-gateway': gateway ? true : undefined,
     terminal: true,
     browser: true,
   };

@@ -23,7 +23,7 @@ const EXPECTED: Record<Exclude<EditorId, 'terminal'>, string> = {
   cursor: 'cursor://vscode-remote/ssh-remote+runcode.api/home/dev/my%20project',
   windsurf: 'windsurf://vscode-remote/ssh-remote+runcode.api/home/dev/my%20project',
   zed: 'zed://ssh/runcode.api/home/dev/my%20project',
-  jetbrains:
+  'jetbrains-gateway':
     'jetbrains-gateway://connect#host=runcode.api&port=22&user=ws-api&type=ssh&deploy=false&projectPath=%2Fhome%2Fdev%2Fmy%20project',
   browser: 'https://ide.example.com/ws/api',
 };
@@ -83,7 +83,7 @@ describe('editorUrl', () => {
       '/' + 'x'.repeat(1100),
     ];
     for (const workdir of bad) {
-      for (const id of ['vscode', 'zed', 'jetbrains'] as const) {
+      for (const id of ['vscode', 'zed', 'jetbrains-gateway'] as const) {
         expect(() => editorUrl(id, { ...T, workdir }), `${id} ${JSON.stringify(workdir)}`).toThrow(
           expect.objectContaining({ code: 'bad_argument' }),
         );
@@ -93,7 +93,7 @@ describe('editorUrl', () => {
 
   it('refuses a bad user for JetBrains Gateway and a browser IDE URL that is not https', () => {
     for (const user of [undefined, '', 'a b', 'x&host=evil', '-o']) {
-      expect(() => editorUrl('jetbrains', { ...T, user })).toThrow(
+      expect(() => editorUrl('jetbrains-gateway', { ...T, user })).toThrow(
         expect.objectContaining({ code: 'bad_argument' }),
       );
     }
@@ -125,7 +125,7 @@ describe('editorUrl', () => {
         expect(editorUrl('vscode', t)).toBe(`vscode://vscode-remote/ssh-remote+runcode.api${enc}`);
         expect(editorUrl('cursor', t)).toBe(`cursor://vscode-remote/ssh-remote+runcode.api${enc}`);
         expect(editorUrl('zed', t)).toBe(`zed://ssh/runcode.api${enc}`);
-        expect(editorUrl('jetbrains', t)).toBe(
+        expect(editorUrl('jetbrains-gateway', t)).toBe(
           `jetbrains-gateway://connect#host=runcode.api&port=22&user=ws-api&type=ssh&deploy=false&projectPath=${encodeURIComponent(ws.workdir)}`,
         );
         expect(editorUrl('browser', t)).toBe(ws.webIdeUrl);

@@ -3,8 +3,9 @@
 // that could change what the URL means.
 import { RuncodeError } from '../errors.js';
 
-export type EditorId =
-  'vscode' | 'vscode-insiders' | 'cursor' | 'windsurf' | 'zed' | 'jetbrains' | 'terminal' | 'browser';
+import type { EditorId } from '../../shared/contract.js';
+
+export type { EditorId };
 
 export const EDITORS: readonly { id: EditorId; label: string }[] = [
   { id: 'vscode', label: 'VS Code' },
@@ -12,7 +13,7 @@ export const EDITORS: readonly { id: EditorId; label: string }[] = [
   { id: 'cursor', label: 'Cursor' },
   { id: 'windsurf', label: 'Windsurf' },
   { id: 'zed', label: 'Zed' },
-  { id: 'jetbrains', label: 'JetBrains Gateway' },
+  { id: 'jetbrains-gateway', label: 'JetBrains Gateway' },
   { id: 'terminal', label: 'Terminal' },
   { id: 'browser', label: 'Browser IDE' },
 ];
@@ -102,7 +103,7 @@ export function editorUrl(editor: EditorId, t: EditorTarget): string | undefined
       return `${VSCODE_SCHEMES[editor]}://vscode-remote/ssh-remote+${sshAlias(t.name)}${encodePath(t.workdir)}`;
     case 'zed':
       return `zed://ssh/${sshAlias(t.name)}${encodePath(t.workdir)}`;
-    case 'jetbrains': {
+    case 'jetbrains-gateway': {
       const q = [
         ['host', sshAlias(t.name)],
         ['port', '22'],
