@@ -30,6 +30,8 @@ describe('the layer rule', () => {
     ['src/cli/x.ts', "import { a } from '../server/a.js';\nexport const b = a;"],
     ['src/main/x.ts', "import { app } from 'electron';\nexport const b = app;"],
     ['src/shared/x.ts', "import type { A } from './a.js';\nexport type B = A;"],
+    ['src/core/x.test.ts', "import { a } from '../server/testing/a.js';\nexport const b = a;"],
+    ['src/core/testing/x.ts', "import { a } from '../../server/ca.js';\nexport const b = a;"],
   ])('allows %s', async (file, code) => {
     expect(await lint(file, code)).toEqual([]);
   });

@@ -2,8 +2,6 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-// Core's behaviour is proven against the real server (DESIGN.md, Testing); only tests import it.
-// eslint-disable-next-line runcode/layers
 import { startTestServer } from '../../server/testing/serverFixture.js';
 import { ApiClient } from '../api/apiClient.js';
 import { assertAllowedUrl } from './allowedUrl.js';

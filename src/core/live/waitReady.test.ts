@@ -1,6 +1,4 @@
 import { describe, expect, it } from 'vitest';
-// Core's behaviour is proven against the real server (DESIGN.md, Testing); only tests import it.
-// eslint-disable-next-line runcode/layers
 import { startTestServer } from '../../server/testing/serverFixture.js';
 import type { Workspace, WorkspaceState } from '../../shared/protocol.js';
 import { ApiClient } from '../api/apiClient.js';

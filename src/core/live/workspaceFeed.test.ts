@@ -4,10 +4,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-// Core's behaviour is proven against the real server (DESIGN.md, Testing); only tests import it.
-// eslint-disable-next-line runcode/layers
 import type { TestServer } from '../../server/testing/serverFixture.js';
-// eslint-disable-next-line runcode/layers
 import { startTestServer } from '../../server/testing/serverFixture.js';
 import type { Workspace } from '../../shared/protocol.js';
 import { ApiClient } from '../api/apiClient.js';
