@@ -1,7 +1,7 @@
 // Port-forward benchmark: our forward (ForwardManager over ssh2) vs OpenSSH's `ssh -N -L` vs raw
 // loopback, through the same real gateway (in its own process), in one run.
 //
-//   npx tsx bench/forward.ts [--bytes 1GiB] [--rounds 500] [--repeat 3]
+//   npx tsx bench/forward.ts [--bytes 1GiB] [--rounds 500] [--repeat 3] [--openssh-cipher NAME]
 //
 // Throughput: a fresh connection asks the workspace's "source" service for N bytes and reads them
 // to the end (download direction; best of --repeat). First-byte latency: --rounds fresh
@@ -44,6 +44,8 @@ function parseBytes(s: string): number {
 const BYTES = parseBytes(arg('bytes', '1GiB'));
 const ROUNDS = Number(arg('rounds', '500'));
 const REPEAT = Number(arg('repeat', '3'));
+/** e.g. aes128-gcm@openssh.com, to compare at the cipher ssh2 negotiates with the gateway. */
+const OPENSSH_CIPHER = arg('openssh-cipher', '');
 
 function freePort(): Promise<number> {
   return new Promise((resolve) => {
@@ -93,15 +95,59 @@ interface Path {
   label: string;
   source: number;
   echo: number;
+  /** CPU microseconds used so far by this path's forwarding client (none for raw). */
+  clientCpu?: () => number;
+}
+
+/** utime+stime of a process in microseconds (Linux /proc); NaN elsewhere. */
+function procCpu(pid: number | undefined): number {
+  try {
+    const f = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    return ((Number(f[11]) + Number(f[12])) / 100) * 1e6; // fields 14, 15 in clock ticks (100 Hz)
+  } catch {
+    return Number.NaN;
+  }
+}
+
+const selfCpu = (): number => {
+  const u = process.cpuUsage();
+  return u.user + u.system;
+};
+
+/** CPU spent per path (client side, gateway) while its own measurements ran. */
+class CpuLedger {
+  readonly client: number[];
+  readonly gateway: number[];
+  constructor(
+    private readonly paths: Path[],
+    private readonly gatewayCpu: () => number,
+  ) {
+    this.client = paths.map(() => 0);
+    this.gateway = paths.map(() => 0);
+  }
+  async around<T>(j: number, fn: () => Promise<T>): Promise<T> {
+    const c0 = this.paths[j]!.clientCpu?.() ?? 0;
+    const g0 = this.gatewayCpu();
+    const r = await fn();
+    this.client[j]! += (this.paths[j]!.clientCpu?.() ?? 0) - c0;
+    this.gateway[j]! += this.gatewayCpu() - g0;
+    return r;
+  }
 }
 
 /** Round-robin over the paths, so a load change on this machine hits all of them alike. */
-async function latencies(probe: Probe, paths: Path[]): Promise<Array<{ p50: number; p99: number }>> {
+async function latencies(
+  probe: Probe,
+  paths: Path[],
+  cpu: CpuLedger,
+): Promise<Array<{ p50: number; p99: number }>> {
   const xs: number[][] = paths.map(() => []);
   for (let i = 0; i < ROUNDS + 20; i++) {
     for (let k = 0; k < paths.length; k++) {
       const j = (i + k) % paths.length;
-      const { ms } = await probe.ask<{ ms: number }>({ op: 'first-byte', port: paths[j]!.echo });
+      const { ms } = await cpu.around(j, () =>
+        probe.ask<{ ms: number }>({ op: 'first-byte', port: paths[j]!.echo }),
+      );
       if (i >= 20) xs[j]!.push(ms); // the first 20 are warm-up
     }
   }
@@ -112,15 +158,13 @@ async function latencies(probe: Probe, paths: Path[]): Promise<Array<{ p50: numb
 }
 
 /** Best of REPEAT for each path, runs interleaved. */
-async function throughputs(probe: Probe, paths: Path[]): Promise<number[]> {
+async function throughputs(probe: Probe, paths: Path[], cpu: CpuLedger): Promise<number[]> {
   const top = paths.map(() => 0);
   for (let i = 0; i < REPEAT; i++) {
     for (let j = 0; j < paths.length; j++) {
-      const { mbps } = await probe.ask<{ mbps: number }>({
-        op: 'download',
-        port: paths[j]!.source,
-        bytes: BYTES,
-      });
+      const { mbps } = await cpu.around(j, () =>
+        probe.ask<{ mbps: number }>({ op: 'download', port: paths[j]!.source, bytes: BYTES }),
+      );
       process.stderr.write(`  ${paths[j]!.label} run ${i + 1}: ${mbps.toFixed(0)} MB/s\n`);
       top[j] = Math.max(top[j]!, mbps);
     }
@@ -166,6 +210,7 @@ async function startOpenSsh(gw: GatewayHost, target: SshTarget, dir: string, lSo
       '  UpdateHostKeys no',
       '  ExitOnForwardFailure yes',
       '  BatchMode yes',
+      ...(OPENSSH_CIPHER ? [`  Ciphers ${OPENSSH_CIPHER}`] : []),
       '',
     ].join('\n'),
   );
@@ -194,6 +239,15 @@ async function startOpenSsh(gw: GatewayHost, target: SshTarget, dir: string, lSo
   return { child, cipher };
 }
 
+function printTable(rows: string[][]): void {
+  const widths = rows[0]!.map((_, c) => Math.max(...rows.map((r) => r[c]!.length)));
+  for (const r of rows) {
+    console.log(
+      r.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]!) : cell.padStart(widths[c]!))).join('  '),
+    );
+  }
+}
+
 async function main(): Promise<void> {
   const gw = await startGatewayHost();
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rc-bench-'));
@@ -220,16 +274,19 @@ async function main(): Promise<void> {
     probe = startProbe();
     const paths: Path[] = [
       { label: 'raw', source: gw.ports.source, echo: gw.ports.echo },
-      { label: 'ours', source: ours.source, echo: ours.echo },
-      { label: 'openssh', source: oSource, echo: oEcho },
+      { label: 'ours', source: ours.source, echo: ours.echo, clientCpu: selfCpu },
+      { label: 'openssh', source: oSource, echo: oEcho, clientCpu: () => procCpu(ssh?.pid) },
     ];
+    const gatewayCpu = (): number => procCpu(gw.child.pid);
+    const tCpu = new CpuLedger(paths, gatewayCpu);
+    const lCpu = new CpuLedger(paths, gatewayCpu);
     for (const p of paths) await probe.ask({ op: 'download', port: p.source, bytes: 1e6 });
 
     const mib = (BYTES / 1024 ** 2).toFixed(0);
     process.stderr.write(`throughput, ${mib} MiB download, best of ${REPEAT}:\n`);
-    const [tRaw, tOurs, tSsh] = (await throughputs(probe, paths)) as [number, number, number];
+    const [tRaw, tOurs, tSsh] = (await throughputs(probe, paths, tCpu)) as [number, number, number];
     process.stderr.write(`first-byte latency, ${ROUNDS} fresh connections each...\n`);
-    const [lRaw, lOurs, lSsh] = (await latencies(probe, paths)) as [Lat, Lat, Lat];
+    const [lRaw, lOurs, lSsh] = (await latencies(probe, paths, lCpu)) as [Lat, Lat, Lat];
 
     const rows: string[][] = [
       ['', 'throughput MB/s', 'first byte p50 ms', 'first byte p99 ms'],
@@ -243,14 +300,26 @@ async function main(): Promise<void> {
         `${(lOurs.p99 / lSsh.p99).toFixed(2)}x`,
       ],
     ];
-    const widths = rows[0]!.map((_, c) => Math.max(...rows.map((r) => r[c]!.length)));
+    // CPU: per GiB moved (all REPEAT runs) and per first-byte round (warm-up included).
+    const gib = (BYTES * REPEAT) / 1024 ** 3;
+    const perGiB = (us: number): string => (Number.isNaN(us) ? '-' : (us / 1e6 / gib).toFixed(2));
+    const perRound = (us: number): string => (Number.isNaN(us) ? '-' : (us / (ROUNDS + 20)).toFixed(0));
+    const cpuRows: string[][] = [
+      ['CPU (/proc)', 'client s/GiB', 'gateway s/GiB', 'client us/round', 'gateway us/round'],
+      ...[1, 2].map((j) => [
+        paths[j]!.label,
+        perGiB(tCpu.client[j]!),
+        perGiB(tCpu.gateway[j]!),
+        perRound(lCpu.client[j]!),
+        perRound(lCpu.gateway[j]!),
+      ]),
+    ];
     console.log(
-      `\nforward bench: ${mib} MiB, ${ROUNDS} latency rounds, node ${process.version}, ${os.cpus().length} CPUs`,
+      `\nforward bench: ${mib} MiB, ${ROUNDS} latency rounds, node ${process.version}, ${os.cpus().length} CPUs, load ${os.loadavg()[0]!.toFixed(1)}`,
     );
-    for (const r of rows)
-      console.log(
-        r.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]!) : cell.padStart(widths[c]!))).join('  '),
-      );
+    printTable(rows);
+    console.log('');
+    printTable(cpuRows);
     const pass = tOurs >= tSsh && lOurs.p50 <= lSsh.p50;
     console.log(
       `\ntargets: throughput >= 1.0x OpenSSH: ${tOurs >= tSsh ? 'met' : 'MISSED'}; first-byte p50 <= OpenSSH: ${lOurs.p50 <= lSsh.p50 ? 'met' : 'MISSED'}`,
