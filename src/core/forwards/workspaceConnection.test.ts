@@ -112,3 +112,28 @@ describe('WorkspaceConnection', () => {
     expect(t.clock.pendingTimers()).toBe(0);
   });
 });
+
+describe('WorkspaceConnection target', () => {
+  it('a getTarget that hangs counts as a timed-out attempt, and is retried', async () => {
+    const clock = new FakeClock();
+    const states: Array<[LinkState, string | undefined]> = [];
+    let calls = 0;
+    const link = new WorkspaceConnection({
+      workspace: 'demo',
+      getTarget: () => (++calls === 1 ? new Promise<SshTarget>(() => {}) : Promise.resolve(target)),
+      onState: (s, r) => states.push([s, r]),
+      clock,
+      random: () => 0,
+      backoff: { baseMs: 1_000, maxMs: 8_000 },
+      waitMs: 5_000,
+      readyTimeoutMs: 2_000,
+      connect: async () => new FakeClient() as unknown as Client,
+    });
+    link.start();
+    await clock.advance(2_000);
+    expect(states[0]).toEqual(['reconnecting', 'getting a pass for demo took too long']);
+    await clock.advance(500);
+    expect(states.at(-1)![0]).toBe('connected');
+    await link.dispose();
+  });
+});

@@ -145,7 +145,7 @@ export class WorkspaceConnection {
     const connect = this.opts.connect ?? connectSsh;
     void (async () => {
       try {
-        const target = await this.opts.getTarget(this.opts.workspace);
+        const target = await this.targetWithin(this.opts.readyTimeoutMs);
         abort.signal.throwIfAborted();
         const client = await connect(target, {
           readyTimeoutMs: this.opts.readyTimeoutMs,
@@ -159,6 +159,26 @@ export class WorkspaceConnection {
         if (!this.disposed) this.attemptFailed(e);
       }
     })();
+  }
+
+  /** getTarget may ask the control plane for a pass: bounded, so a hung request cannot stall reconnects. */
+  private targetWithin(ms: number): Promise<SshTarget> {
+    return new Promise<SshTarget>((resolve, reject) => {
+      const cancel = this.opts.clock.setTimer(
+        () => reject(new RuncodeError('timeout', `getting a pass for ${this.opts.workspace} took too long`)),
+        ms,
+      );
+      this.opts.getTarget(this.opts.workspace).then(
+        (t) => {
+          cancel();
+          resolve(t);
+        },
+        (e: unknown) => {
+          cancel();
+          reject(e);
+        },
+      );
+    });
   }
 
   private adopt(client: Client): void {

@@ -58,7 +58,7 @@ describe('connectSsh', () => {
     try {
       const port = (trap.address() as net.AddressInfo).port;
       const target = { ...(await gw.newTarget()), port, hostKeys: [] };
-      expect(() => connectSsh(target)).toThrow(RuncodeError);
+      await expect(connectSsh(target)).rejects.toMatchObject({ code: 'host_key_missing' });
       expect(() => pinnedHostKeyBlobs(['ssh-rsa AAAA'])).toThrow(/not an ssh-ed25519/);
       await new Promise((r) => setTimeout(r, 50));
       expect(accepted).toBe(0);

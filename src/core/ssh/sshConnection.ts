@@ -100,8 +100,13 @@ export function mapSshError(
  * own 'error' listener (with mapSshError) for the reason.
  */
 export function connectSsh(target: SshTarget, opts: ConnectOptions = {}): Promise<Client> {
-  // Before any I/O: no pins, no client.
-  const pins = pinnedHostKeyBlobs(target.hostKeys);
+  // Before any I/O: no pins, no client (a rejection, never a socket).
+  let pins: Buffer[];
+  try {
+    pins = pinnedHostKeyBlobs(target.hostKeys);
+  } catch (e) {
+    return Promise.reject(e);
+  }
   if (opts.signal?.aborted) return Promise.reject(aborted());
 
   return new Promise<Client>((resolve, reject) => {
