@@ -85,15 +85,21 @@ export class ChannelProcess {
     void finishChannel(this.channel, code, signal);
   }
 
-  /** Ends the command from our side: `message` on stderr, then exit status 255 and close. */
+  /**
+   * Ends the command from our side: `message` on stderr, then exit status 255 and close.
+   * Resolves when the client has closed the channel too: OpenSSH drops stderr it has received
+   * but not yet written out if a disconnect follows at once, so the caller waits for this.
+   */
   async stop(message: string): Promise<void> {
     if (this.finished) return;
     this.finished = true;
+    const closed = new Promise<void>((resolve) => this.channel.once('close', () => resolve()));
     this.child.stdout?.unpipe(this.channel);
     this.child.stderr?.unpipe(this.channel.stderr);
     killGroup(this.child);
     if (this.channel.writable) this.channel.stderr.write(message);
     await finishChannel(this.channel, 255, null);
+    await closed;
   }
 
   /** Kills the command without a word (connection gone, gateway closing). */

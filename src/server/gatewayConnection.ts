@@ -12,7 +12,7 @@ import { GatewaySession } from './gatewaySession.js';
 /** Like OpenSSH's LoginGraceTime: a client that has not authenticated by then is dropped. */
 export const LOGIN_GRACE_MS = 60_000;
 /** How long a stopping workspace's sessions get to deliver their goodbye before the cut. */
-const STOP_FLUSH_MS = 2_000;
+const STOP_FLUSH_MS = 5_000;
 
 export interface ConnectionDeps {
   backend: GatewayBackend;
