@@ -128,10 +128,15 @@ export async function openPopover(
   await page.exposeBinding('__runcodeInvoke', (_source, channel: string, arg: unknown) =>
     router.invoke(channel, arg),
   );
-  await page.addInitScript(installBridge, {
+  const names: BridgeNames = {
     calls: CHANNELS.map((c) => [c, methodName(c)]),
     events: EVENTS.map((e) => [e, listenerName(e)]),
-  } satisfies BridgeNames);
+  };
+  // As source text, with a no-op `__name`: under tsx (esbuild keepNames) the function's source
+  // calls a helper that does not exist in the page.
+  await page.addInitScript({
+    content: `(() => { const __name = (f) => f; (${installBridge.toString()})(${JSON.stringify(names)}); })();`,
+  });
   const unsubscribe = router.subscribe((event, payload) => {
     page
       .evaluate(

@@ -160,6 +160,12 @@ test('2,000 workspaces: virtualized, filtered per keystroke', async ({ page }) =
   await page.getByRole('button', { name: 'Clear the search' }).click();
   await expect(page.locator('.count')).toHaveText('2000 workspaces');
 
+  // Arrows keep the selection in view.
+  await search.focus();
+  for (let i = 0; i < 12; i++) await page.keyboard.press('ArrowDown');
+  await expect(row(page, all[12]!.name)).toHaveAttribute('aria-current', 'true');
+  await expect(row(page, all[12]!.name)).toBeInViewport();
+
   // The end of the list renders on demand.
   await page.locator('.scroller').evaluate((el) => (el.scrollTop = el.scrollHeight));
   await expect(row(page, all[1999]!.name)).toBeVisible();

@@ -52,19 +52,30 @@ export function WorkspaceList() {
   const virtualizer = useVirtualizer({
     count: rows.length,
     getScrollElement: () => scroller.current,
+    // Rows have a fixed height (CSS); only the expanded one is measured, which spares a forced
+    // layout per row on every keystroke.
     estimateSize: () => ROW_HEIGHT,
-    getItemKey: (i) => rows[i]?.name ?? i,
-    overscan: 8,
+    overscan: 4,
   });
+
+  // Rows are keyed by position (a keystroke then patches DOM nodes instead of remounting them),
+  // so a measured height must be dropped when the expanded row or the rows change.
+  const hadExpanded = useRef(expanded);
+  useEffect(() => {
+    if (expanded !== undefined || hadExpanded.current !== undefined) virtualizer.measure();
+    hadExpanded.current = expanded;
+  }, [expanded, rows, virtualizer]);
 
   // Keep a selection inside what is shown, so Enter always has a target.
   const selectedIndex = rows.findIndex((w) => w.name === selected);
   useEffect(() => {
     if (selectedIndex < 0 && rows.length > 0) store.getState().select(rows[0]!.name);
   }, [rows, selectedIndex, store]);
+  // A new query starts at the top. (Scrolling reads layout, so it is done only when needed:
+  // here when scrolled, and on arrow keys; never on every keystroke.)
   useEffect(() => {
-    if (selectedIndex >= 0) virtualizer.scrollToIndex(selectedIndex, { align: 'auto' });
-  }, [selectedIndex, virtualizer]);
+    if ((virtualizer.scrollOffset ?? 0) > 0) virtualizer.scrollToOffset(0);
+  }, [query, stateFilter, virtualizer]);
 
   // Typing goes to the search box, unless the user has put focus somewhere (a tab) already.
   useEffect(() => {
@@ -79,6 +90,12 @@ export function WorkspaceList() {
       performance.mark('runcode:list-rendered');
     }
   }, [rows.length]);
+
+  const scrollToSelected = useCallback(() => {
+    const name = store.getState().selected;
+    const i = rowsRef.current.findIndex((w) => w.name === name);
+    if (i >= 0) virtualizer.scrollToIndex(i, { align: 'auto' });
+  }, [store, virtualizer]);
 
   const onKey = useCallback(
     (e: KeyboardEvent) => {
@@ -98,6 +115,7 @@ export function WorkspaceList() {
         case 'ArrowUp':
           e.preventDefault();
           s.moveSelection(visible, e.key === 'ArrowDown' ? 1 : -1);
+          scrollToSelected();
           break;
         case 'ArrowRight':
         case 'ArrowLeft':
@@ -122,7 +140,7 @@ export function WorkspaceList() {
           break;
       }
     },
-    [store],
+    [store, scrollToSelected],
   );
   useEffect(() => {
     window.addEventListener('keydown', onKey);
@@ -204,7 +222,7 @@ export function WorkspaceList() {
                   editors={editors}
                   defaultEditor={defaultEditor}
                   defaultEditorLabel={defaultEditorLabel}
-                  measure={virtualizer.measureElement}
+                  measure={ws.name === expanded ? virtualizer.measureElement : undefined}
                 />
               );
             })}

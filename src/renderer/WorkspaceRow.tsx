@@ -20,7 +20,8 @@ interface Props {
   editors: readonly EditorInfo[];
   defaultEditor: EditorId | undefined;
   defaultEditorLabel: string;
-  measure: (el: HTMLElement | null) => void;
+  /** Set for the expanded row only (the others have a fixed height). */
+  measure: ((el: HTMLElement | null) => void) | undefined;
 }
 
 export const WorkspaceRow = memo(function WorkspaceRow(props: Props) {
@@ -124,6 +125,7 @@ export const WorkspaceRow = memo(function WorkspaceRow(props: Props) {
             Open
           </button>
           <EditorMenu
+            key={ws.name}
             name={ws.name}
             editors={editors}
             defaultEditor={defaultEditor}
@@ -132,7 +134,7 @@ export const WorkspaceRow = memo(function WorkspaceRow(props: Props) {
           />
         </span>
       </div>
-      {expanded ? <PortsPanel ws={ws} /> : null}
+      {expanded ? <PortsPanel key={ws.name} ws={ws} /> : null}
     </div>
   );
 });
