@@ -1,6 +1,174 @@
-// Composition root of the Electron shell. Placeholder until the shell lands (issue 5).
-import { app } from 'electron';
+// Composition root of the Electron shell: builds the core with Electron's secret store, wires the
+// controller to the tray, the popover and IPC, and on quit awaits every dispose. Thin on purpose:
+// decisions live in core (TrayController); this file only connects Electron to it.
+import fs from 'node:fs';
+import { app, Notification, powerMonitor, safeStorage, session, shell } from 'electron';
+import { RuncodeApp } from '../core/app/runcodeApp.js';
+import { assertAllowedUrl } from '../core/editors/allowedUrl.js';
+import { sshConfigPath, stateDir } from '../core/paths.js';
+import { SettingsFile } from '../core/state/settingsFile.js';
+import type { StoredSettings } from '../core/state/settingsFile.js';
+import { TrayController } from '../core/tray/trayController.js';
+import type { Notice } from '../shared/contract.js';
+import { appPaths } from './appPaths.js';
+import { registerIpc } from './ipc.js';
+import { NoticeGate } from './noticeGate.js';
+import { ObservedSettings } from './observedSettings.js';
+import { lockDownSession, lockDownWebContents, PopoverWindow } from './popoverWindow.js';
+import { SafeStorageSecretStore } from './safeStorageSecretStore.js';
+import { SandboxProcess } from './sandboxProcess.js';
+import { AppTray } from './tray.js';
 
-app.whenReady().then(() => {
+const log = (line: string) => console.error(`[runcode-tray] ${line}`);
+
+/** Each owner's dispose, bounded: a quit must not hang on one stuck socket. */
+async function disposeAll(steps: [string, () => Promise<void> | void][]): Promise<void> {
+  for (const [name, step] of steps) {
+    try {
+      await Promise.race([
+        Promise.resolve().then(step),
+        new Promise((_r, reject) => setTimeout(() => reject(new Error('timed out after 5 s')), 5000).unref()),
+      ]);
+    } catch (e) {
+      log(`dispose ${name}: ${e instanceof Error ? e.message : String(e)}`);
+    }
+  }
+}
+
+function applyLoginItem(s: Pick<StoredSettings, 'launchAtLogin'>): void {
+  // macOS and Windows only; Linux has no login-item API in Electron (an autostart .desktop file
+  // would be the way there).
+  if (process.platform === 'darwin' || process.platform === 'win32') {
+    app.setLoginItemSettings({ openAtLogin: s.launchAtLogin });
+  }
+}
+
+async function main(): Promise<void> {
+  // A tray app: no Dock icon, and closing the window never quits.
+  app.dock?.hide();
+  app.on('window-all-closed', () => undefined);
+  // Every webContents, not only ours, is refused navigation, new windows and webviews.
+  app.on('web-contents-created', (_e, contents) => lockDownWebContents(contents, log));
+  await app.whenReady();
+
+  const paths = appPaths({
+    mainDir: import.meta.dirname,
+    isPackaged: app.isPackaged,
+    resourcesPath: process.resourcesPath,
+    devServerUrl: process.env.ELECTRON_RENDERER_URL,
+  });
+  lockDownSession(session.defaultSession, paths);
+
+  const dir = stateDir();
+  fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
+  const secrets = await SafeStorageSecretStore.open({ stateDir: dir, safeStorage, log });
+  if (secrets.warning) log(secrets.warning);
+  const settings = new ObservedSettings(new SettingsFile(dir), (next, patch) => {
+    if ('launchAtLogin' in patch) applyLoginItem(next);
+  });
+  const runcode = new RuncodeApp({ stateDir: dir, sshConfigPath: sshConfigPath(), secrets, settings });
+  const sandbox = new SandboxProcess(paths, dir, log);
+  const controller = new TrayController({
+    app: runcode,
+    // The editor launcher's allowlist is the only way to the OS URL opener.
+    openUrl: (url) => shell.openExternal(assertAllowedUrl(url)),
+    startSandbox: () => sandbox.start(),
+    platform: process.platform,
+  });
+
+  const popover = new PopoverWindow(paths, log);
+  const stopIpc = registerIpc({
+    router: controller.router,
+    windowId: () => popover.webContentsId,
+    allowedOrigins: paths.allowedOrigins,
+    send: (event, payload) => popover.send(event, payload),
+    subscribe: (l) => controller.subscribe(l),
+    log,
+  });
+
+  const invoke = (channel: string, arg: unknown) =>
+    void controller.router.invoke(channel, arg).then((r) => {
+      if (!r.ok) notify({ level: 'error', message: r.error.message, code: r.error.code });
+    });
+  const tray = new AppTray({
+    iconDir: paths.trayIconDir,
+    state: () => controller.trayState(),
+    model: () => controller.menuModel(),
+    onClick: (bounds) => popover.toggle(bounds),
+    actions: {
+      connect: (name) => invoke('workspaces:connect', { name }),
+      open: (name) => invoke('editors:open', { name }),
+      start: (name) => invoke('workspaces:start', { name }),
+      stop: (name) => invoke('workspaces:stop', { name }),
+      show: () => popover.show(tray.bounds()),
+      quit: () => app.quit(),
+    },
+  });
+
+  const gate = new NoticeGate();
+  function notify(notice: Notice): void {
+    void settings.get().then(
+      (s) => {
+        if (!gate.shouldShow(notice, s.notifications, Date.now()) || !Notification.isSupported()) return;
+        const n = new Notification({
+          title: 'RunCode Tray',
+          body: notice.message,
+          silent: notice.level === 'info',
+        });
+        n.on('click', () => popover.show(tray.bounds()));
+        n.show();
+      },
+      () => undefined,
+    );
+  }
+  const stopEvents = controller.subscribe((event, payload) => {
+    tray.update();
+    if (event === 'notice') notify(payload as Notice);
+  });
+
+  // After sleep or unlock: renew what is due, reconnect forwards and the live feed now.
+  const resume = () => controller.resume();
+  powerMonitor.on('resume', resume);
+  powerMonitor.on('unlock-screen', resume);
+
+  app.on('second-instance', () => popover.show(tray.bounds()));
+
+  let disposed = false;
+  app.on('before-quit', (e) => {
+    if (disposed) return;
+    e.preventDefault();
+    disposed = true;
+    void disposeAll([
+      ['power monitor', () => void powerMonitor.off('resume', resume).off('unlock-screen', resume)],
+      ['events', stopEvents],
+      ['ipc', stopIpc],
+      ['controller', () => controller.dispose()],
+      ['sandbox', () => sandbox.stop()],
+      ['core', () => runcode.dispose()],
+      ['tray', () => tray.destroy()],
+      ['window', () => popover.destroy()],
+    ]).finally(() => app.quit());
+  });
+
+  await popover.load();
+  // Only when it differs: a user's own login item is not rewritten on every launch.
+  const saved = await settings.get().catch(() => undefined);
+  if (saved && app.getLoginItemSettings().openAtLogin !== saved.launchAtLogin) applyLoginItem(saved);
+  try {
+    await controller.start();
+  } catch (e) {
+    // Still a working tray: the popover shows the session's state and the doctor can explain.
+    log(`start: ${e instanceof Error ? e.message : String(e)}`);
+  }
+  tray.update();
+}
+
+if (!app.requestSingleInstanceLock()) {
+  // Another copy is running: it shows its popover (second-instance); this one leaves.
   app.quit();
-});
+} else {
+  main().catch((e: unknown) => {
+    log(`failed to start: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
+    app.exit(1);
+  });
+}
