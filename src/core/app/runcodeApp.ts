@@ -47,12 +47,14 @@ export class RuncodeApp {
   readonly knownHosts: KnownHosts;
   readonly clock: Clock;
   private readonly config: CoalescingConfigWriter;
-  private refresher: Refresher | undefined;
+  private refresherInstance: Refresher | undefined;
   /** expiresAt of the pass each tracked workspace was last tracked with. */
   private readonly trackedPasses = new Map<string, number>();
 
   constructor(readonly opts: RuncodeAppOptions) {
     this.clock = opts.clock ?? systemClock;
+    // Every store below writes into it (the lock files first); a fresh install has none yet.
+    fs.mkdirSync(opts.stateDir, { recursive: true, mode: 0o700 });
     this.session = new Session(opts.secrets, opts.settings);
     this.keys = new KeyStore(opts.stateDir);
     this.knownHosts = new KnownHosts(opts.stateDir);
@@ -67,6 +69,11 @@ export class RuncodeApp {
       store: new ConnectionStore(opts.stateDir),
       clock: this.clock,
     });
+  }
+
+  /** The running refresher, once startRefresher() was called. */
+  get refresher(): Refresher | undefined {
+    return this.refresherInstance;
   }
 
   get settings(): SettingsStore {
@@ -161,7 +168,7 @@ export class RuncodeApp {
 
   /** Keeps every connection's pass fresh until dispose(). */
   async startRefresher(onResult?: (r: RenewResult) => void): Promise<Refresher> {
-    if (this.refresher) return this.refresher;
+    if (this.refresherInstance) return this.refresherInstance;
     const refresher = new Refresher({
       clock: this.clock,
       renew: async (name) => {
@@ -178,7 +185,7 @@ export class RuncodeApp {
         results.forEach((r) => onResult?.(r));
       },
     });
-    this.refresher = refresher;
+    this.refresherInstance = refresher;
     await this.syncRefresher();
     return refresher;
   }
@@ -188,7 +195,7 @@ export class RuncodeApp {
    * `runcode`) connected, renewed or disconnected a workspace.
    */
   async syncRefresher(): Promise<void> {
-    const r = this.refresher;
+    const r = this.refresherInstance;
     if (!r) return;
     const recs = await this.connections.list().catch(() => undefined);
     if (!recs) return; // a damaged file is reported by the commands that read it
@@ -226,8 +233,8 @@ export class RuncodeApp {
 
   /** Sign-out: passes and token revoked, keys and pins deleted, the block removed. */
   async signOut(): Promise<void> {
-    this.refresher?.dispose();
-    this.refresher = undefined;
+    this.refresherInstance?.dispose();
+    this.refresherInstance = undefined;
     const online = await this.session.signedIn();
     await this.connections.disconnectAll({ revoke: online });
     await this.config.flush();
@@ -235,8 +242,8 @@ export class RuncodeApp {
   }
 
   async dispose(): Promise<void> {
-    this.refresher?.dispose();
-    this.refresher = undefined;
+    this.refresherInstance?.dispose();
+    this.refresherInstance = undefined;
     await this.config.dispose();
     this.session.dispose();
   }
