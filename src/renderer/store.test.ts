@@ -180,5 +180,8 @@ describe('popover store', () => {
     expect(store.getState()).toMatchObject({ expanded: 'a', selected: 'a' });
     store.getState().toggleExpanded('a');
     expect(store.getState().expanded).toBeUndefined();
+    // A new query starts from its first row.
+    store.getState().setQuery('b');
+    expect(store.getState()).toMatchObject({ query: 'b', selected: undefined });
   });
 });

@@ -340,8 +340,9 @@ export function createPopoverStore(api: RuncodeApi): PopoverStore {
       },
 
       setView: (view) => set({ view }),
-      setQuery: (query) => set({ query }),
-      setStateFilter: (stateFilter) => set({ stateFilter }),
+      // A new query selects its first row again (and the list scrolls to the top).
+      setQuery: (query) => set({ query, selected: undefined }),
+      setStateFilter: (stateFilter) => set({ stateFilter, selected: undefined }),
       select: (selected) => set({ selected }),
       moveSelection: (visible, delta) =>
         set((s) => ({ selected: moveSelection(visible, s.selected, delta) })),
