@@ -307,3 +307,21 @@ test('doctor: each check, and how to fix the failing one', async ({ page }) => {
   await expect(page.getByRole('tab', { name: 'Workspaces' })).toBeFocused();
   await expect(row(page, 'api')).toBeVisible();
 });
+
+test('the CSP is enforced, and a violation would be caught', async ({ page }) => {
+  await open(page);
+  await expect(row(page, 'api')).toBeVisible();
+  expect(popover!.problems).toEqual([]);
+  // An inline style attribute and an inline script are refused and reported.
+  await page.evaluate<void>(`(() => {
+    document.body.setAttribute('style', 'outline: 5px solid red');
+    const s = document.createElement('script');
+    s.textContent = 'window.__inlineRan = true';
+    document.head.appendChild(s);
+  })()`);
+  await expect
+    .poll(() => popover!.problems.filter((p) => /CSP violation/.test(p)).length)
+    .toBeGreaterThanOrEqual(2);
+  expect(await page.evaluate<boolean>('Boolean(window.__inlineRan)')).toBe(false);
+  popover!.problems.length = 0;
+});
