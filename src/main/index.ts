@@ -57,7 +57,6 @@ async function main(): Promise<void> {
     resourcesPath: process.resourcesPath,
     devServerUrl: process.env.ELECTRON_RENDERER_URL,
   });
-  lockDownSession(session.defaultSession, paths);
 
   const dir = stateDir();
   fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
@@ -77,6 +76,7 @@ async function main(): Promise<void> {
   });
 
   const popover = new PopoverWindow(paths, log);
+  lockDownSession(session.defaultSession, paths, () => popover.webContentsId);
   const stopIpc = registerIpc({
     router: controller.router,
     windowId: () => popover.webContentsId,

@@ -6,6 +6,7 @@ import { BrowserWindow, nativeTheme, screen } from 'electron';
 import type { AppPaths } from './appPaths.js';
 import { BlurGuard } from './blurGuard.js';
 import { contentSecurityPolicy, withCsp } from './contentSecurityPolicy.js';
+import { allowPermission } from './permissionPolicy.js';
 import { getWindowPosition } from './windowPosition.js';
 
 export const POPOVER_SIZE = { width: 360, height: 520 };
@@ -32,10 +33,28 @@ export function lockDownWebContents(contents: WebContents, log: (line: string) =
   });
 }
 
-/** No camera, microphone, notifications-from-the-page, geolocation, HID, USB, serial, ...: none. */
-export function lockDownSession(ses: Session, paths: AppPaths): void {
-  ses.setPermissionRequestHandler((_wc, _permission, callback) => callback(false));
-  ses.setPermissionCheckHandler(() => false);
+/**
+ * No camera, microphone, notifications-from-the-page, geolocation, HID, USB, serial, clipboard
+ * reads, ...: nothing but our own page writing to the clipboard (permissionPolicy.ts).
+ */
+export function lockDownSession(ses: Session, paths: AppPaths, popoverId: () => number | undefined): void {
+  const policy = () => ({ expectedId: popoverId(), allowedOrigins: paths.allowedOrigins });
+  ses.setPermissionRequestHandler((wc, permission, callback, details) =>
+    callback(
+      allowPermission(
+        permission,
+        { webContentsId: wc.id, requestingUrl: details.requestingUrl, isMainFrame: details.isMainFrame },
+        policy(),
+      ),
+    ),
+  );
+  ses.setPermissionCheckHandler((wc, permission, _origin, details) =>
+    allowPermission(
+      permission,
+      { webContentsId: wc?.id, requestingUrl: details.requestingUrl, isMainFrame: details.isMainFrame },
+      policy(),
+    ),
+  );
   ses.setDevicePermissionHandler(() => false);
   ses.setDisplayMediaRequestHandler((_req, callback) => callback({}));
   const csp = contentSecurityPolicy(paths.devServerUrl);
