@@ -124,14 +124,23 @@ export class Connections {
     await this.d.store.remove(name);
   }
 
-  /** Everything for every connection (sign-out). */
+  /**
+   * Everything for every connection (sign-out). A damaged connections.json is reported
+   * (`state_corrupt`) before anything is touched: deleting it silently would leave its passes
+   * unrevoked without a word.
+   */
   async disconnectAll(opts: { revoke?: boolean } = {}): Promise<void> {
-    const all = await this.d.store.all().catch(() => [] as ConnectionRecord[]);
+    const all = await this.d.store.all();
     if (opts.revoke !== false)
       await Promise.all(all.map((r) => this.revokeQuietly(r.workspaceId, r.publicKey)));
     await this.d.configFile.remove();
     await this.d.keys.removeAll();
-    for (const r of all) await this.d.knownHosts.unpin(hostKeyAlias(r.name)).catch(() => undefined);
+    // Every pin goes, also those of connections the records no longer name.
+    const aliases = new Set([
+      ...all.map((r) => hostKeyAlias(r.name)),
+      ...(await this.d.knownHosts.list().catch(() => [])).map((p) => p.alias),
+    ]);
+    for (const alias of aliases) await this.d.knownHosts.unpin(alias).catch(() => undefined);
     await this.d.store.clear();
   }
 
