@@ -103,7 +103,19 @@ export async function runDoctor(app: RuncodeApp): Promise<DoctorCheck[]> {
     });
   }
 
-  for (const rec of await app.connections.list().catch(() => [])) {
+  let connections: Awaited<ReturnType<typeof app.connections.list>> = [];
+  try {
+    connections = await app.connections.list();
+  } catch (e) {
+    add({
+      id: 'connections',
+      title: 'Connections state',
+      ok: false,
+      detail: toErrorInfo(e).message,
+      fix: 'move the file aside (or delete it), then `runcode connect NAME` again',
+    });
+  }
+  for (const rec of connections) {
     const want = app.connections.entry(rec);
     const alias = `runcode.${rec.name}`;
     const g = await run('ssh', [...sshConfigArgs(app.opts.sshConfigPath), '-G', alias]);
