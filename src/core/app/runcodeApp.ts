@@ -169,6 +169,8 @@ export class RuncodeApp {
   /** Keeps every connection's pass fresh until dispose(). */
   async startRefresher(onResult?: (r: RenewResult) => void): Promise<Refresher> {
     if (this.refresherInstance) return this.refresherInstance;
+    // A damaged connections.json fails here, loudly; later syncs keep the last good view.
+    await this.connections.list();
     const refresher = new Refresher({
       clock: this.clock,
       renew: async (name) => {
