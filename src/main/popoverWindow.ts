@@ -98,6 +98,8 @@ export class PopoverWindow {
         navigateOnDragDrop: false,
         spellcheck: false,
         safeDialogs: true,
+        // A middle click on a link would otherwise open it in a new window (Electronegativity AUXCLICK).
+        disableBlinkFeatures: 'Auxclick',
         devTools: paths.devServerUrl !== undefined,
       },
     });
