@@ -9,7 +9,9 @@ export function FirstRun() {
   const trySandbox = usePopover((s) => s.trySandbox);
   const sandboxBusy = usePopover((s) => Boolean(s.busy.sandbox));
   const setView = usePopover((s) => s.setView);
+  const savedCa = usePopover((s) => s.settings?.caFile ?? '');
   const [endpoint, setEndpoint] = useState(saved);
+  const [caFile, setCaFile] = useState(savedCa);
   const insecure = /^http:\/\//i.test(endpoint.trim());
 
   return (
@@ -20,7 +22,7 @@ export function FirstRun() {
         className="stack"
         onSubmit={(e) => {
           e.preventDefault();
-          if (endpoint.trim()) void signIn(endpoint);
+          if (endpoint.trim()) void signIn(endpoint, caFile);
         }}
       >
         <label htmlFor="endpoint">RunCode endpoint</label>
@@ -41,6 +43,18 @@ export function FirstRun() {
             Use an https:// address: RunCode Tray never sends your sign-in over plain http.
           </p>
         ) : null}
+        <details className="advanced" open={Boolean(savedCa) || undefined}>
+          <summary>Custom CA certificate</summary>
+          <input
+            id="ca-file"
+            type="text"
+            spellCheck={false}
+            placeholder="/path/to/ca.pem (self-hosted RunCode only)"
+            aria-label="CA certificate file"
+            value={caFile}
+            onChange={(e) => setCaFile(e.target.value)}
+          />
+        </details>
         <button type="submit" className="primary" disabled={!endpoint.trim()}>
           Sign in to RunCode
         </button>

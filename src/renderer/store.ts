@@ -51,7 +51,8 @@ export interface PopoverState {
 export interface PopoverActions {
   /** Subscribes to events, then seeds state. Returns the unsubscribe. */
   init(): Promise<() => void>;
-  signIn(endpoint: string): Promise<void>;
+  /** `caFile`: a custom CA certificate (absolute path) for a self-hosted endpoint. */
+  signIn(endpoint: string, caFile?: string): Promise<void>;
   cancelSignIn(): Promise<void>;
   trySandbox(): Promise<void>;
   signOut(): Promise<void>;
@@ -206,10 +207,11 @@ export function createPopoverStore(api: RuncodeApi): PopoverStore {
         return () => offs.forEach((off) => off());
       },
 
-      async signIn(endpoint) {
+      async signIn(endpoint, caFile) {
         set({ signingIn: true });
         try {
-          onSession(await api.sessionSignIn({ endpoint: endpoint.trim() }));
+          const ca = caFile?.trim();
+          onSession(await api.sessionSignIn({ endpoint: endpoint.trim(), ...(ca ? { caFile: ca } : {}) }));
         } catch (e) {
           if (!(isApiError(e) && e.code === 'cancelled')) fail("Couldn't sign in", e);
         } finally {

@@ -1,0 +1,150 @@
+// The popover over the real core: TrayController's router (the one Electron's main uses) against
+// a real local RunCode server (HTTPS, OAuth consent page, SSE, ssh gateway), with a temp HOME
+// and state dir. The browser plays both the popover and the user's browser (a second page
+// approves the consent page).
+import { execFile } from 'node:child_process';
+import fs from 'node:fs';
+import http from 'node:http';
+import os from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { expect, test, type Page } from '@playwright/test';
+import type { WorkspaceView } from '../src/shared/contract.js';
+import { RuncodeApp } from '../src/core/app/runcodeApp.js';
+import { MemorySecretStore } from '../src/core/secrets/memorySecretStore.js';
+import { SettingsFile } from '../src/core/state/settingsFile.js';
+import { TrayController } from '../src/core/tray/trayController.js';
+import { API_PAGE, startTestServer, type TestServer } from '../src/server/testing/serverFixture.js';
+import { openPopover, type Popover } from './harness.js';
+
+const SHOTS = path.resolve(import.meta.dirname, 'screenshots');
+
+// The consent page is served with the local server's own CA.
+test.use({ ignoreHTTPSErrors: true });
+
+let srv: TestServer | undefined;
+let dir: string | undefined;
+let controller: TrayController | undefined;
+let popover: Popover | undefined;
+const opened: string[] = [];
+
+test.afterEach(async () => {
+  const problems = popover?.problems ?? [];
+  await popover?.close();
+  await controller?.dispose();
+  await srv?.close();
+  if (dir) fs.rmSync(dir, { recursive: true, force: true });
+  expect(problems).toEqual([]);
+});
+
+async function shoot(page: Page, name: string): Promise<void> {
+  for (const colorScheme of ['light', 'dark'] as const) {
+    await page.emulateMedia({ colorScheme });
+    await page.screenshot({
+      path: path.join(SHOTS, `${name}-${colorScheme}.png`),
+      animations: 'disabled',
+      caret: 'hide',
+    });
+  }
+  await page.emulateMedia({ colorScheme: 'light' });
+}
+
+function get(url: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    http
+      .get(url, (res) => {
+        let body = '';
+        res.on('data', (d) => (body += d));
+        res.on('end', () => resolve(body));
+      })
+      .on('error', reject);
+  });
+}
+
+const row = (page: Page, name: string) =>
+  page.getByRole('listitem').filter({ has: page.getByTitle(name, { exact: true }) });
+
+test('real core: consent sign-in, start, ssh, forward, open in VS Code, stop, sign out', async ({
+  page,
+  context,
+}) => {
+  await context.grantPermissions(['clipboard-read', 'clipboard-write']);
+  srv = await startTestServer({ autoApprove: false, bootDelayMs: 300 });
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rc-e2e-'));
+  const stateDir = path.join(dir, 'state dir');
+  const sshConfig = path.join(dir, 'home', '.ssh', 'config');
+  const settings = new SettingsFile(stateDir);
+  const app = new RuncodeApp({
+    stateDir,
+    sshConfigPath: sshConfig,
+    secrets: new MemorySecretStore(),
+    settings,
+  });
+  // A self-hosted endpoint the user set up before: the first run offers it, with its CA.
+  await settings.set({ endpoint: srv.endpoint, caFile: srv.caFile });
+  controller = new TrayController({ app, openUrl: async (url) => void opened.push(url) });
+  await controller.start();
+  popover = await openPopover(page, controller.router, { colorScheme: 'light' });
+
+  // Sign in: the popover shows the link; "the browser" (a second page) approves the consent page.
+  await expect(page.getByLabel('RunCode endpoint')).toHaveValue(srv.endpoint);
+  await expect(page.getByLabel('CA certificate file')).toHaveValue(srv.caFile);
+  await page.getByRole('button', { name: 'Sign in to RunCode' }).click();
+  const link = page.getByLabel(/Copy this link/);
+  await expect(link).toHaveValue(new RegExp(`^${srv.endpoint}/oauth/authorize\\?`));
+  await shoot(page, 'core-signing-in');
+  expect(opened.at(-1)).toBe(await link.inputValue());
+  const browser = await context.newPage();
+  await browser.goto(await link.inputValue());
+  await browser.getByRole('button', { name: 'Approve' }).click();
+  await expect(row(page, 'api')).toBeVisible();
+  await expect(row(page, 'web')).toBeVisible();
+  await browser.close();
+
+  // Start: starting -> running, pushed by the server's event stream.
+  const api = row(page, 'api');
+  await api.getByRole('button', { name: 'Start api' }).click();
+  await expect(api.locator('.badge')).toHaveText('Starting');
+  await expect(api.locator('.badge')).toHaveText('Running', { timeout: 20_000 });
+
+  // Connect (copy the ssh command), then the real OpenSSH client gets in.
+  await api.getByRole('button', { name: 'Copy ssh command for api' }).click();
+  await expect(page.getByRole('status').filter({ hasText: 'Copied “ssh runcode.api”.' })).toBeVisible();
+  // Asynchronously: the server runs in this process and must keep answering.
+  const { stdout: out } = await promisify(execFile)(
+    'ssh',
+    ['-F', sshConfig, '-o', 'BatchMode=yes', 'runcode.api', 'echo ok'],
+    { encoding: 'utf8', timeout: 20_000 },
+  );
+  expect(out.trim()).toBe('ok');
+
+  // Forward the demo port; the page comes through the local URL the popover shows.
+  await api.getByRole('button', { name: 'Show ports of api' }).click();
+  const ports = page.getByRole('group', { name: 'Ports of api' });
+  await ports.getByRole('switch', { name: `Forward port ${srv.apiPort} (demo)` }).click();
+  const urlButton = ports.getByRole('button', { name: /^Open http:\/\/127\.0\.0\.1:\d+\/? in browser$/ });
+  await expect(urlButton).toBeVisible({ timeout: 20_000 });
+  const local = (await urlButton.getAttribute('aria-label'))!.replace(/^Open (\S+) in browser$/, '$1');
+  expect(await get(local)).toBe(API_PAGE);
+  await shoot(page, 'core-forward');
+
+  // Open in VS Code: the launcher gets the exact documented URL.
+  await api.getByRole('button', { name: 'Open api in VS Code' }).click();
+  const ws = (await controller.router.invoke('workspaces:list', undefined)) as {
+    ok: true;
+    value: WorkspaceView[];
+  };
+  const workdir = ws.value.find((w) => w.name === 'api')!.workdir;
+  const encoded = workdir.split('/').map(encodeURIComponent).join('/');
+  await expect.poll(() => opened.at(-1)).toBe(`vscode://vscode-remote/ssh-remote+runcode.api${encoded}`);
+
+  // Stop, then sign out: the block is gone from the ssh config.
+  await api.getByRole('button', { name: 'Stop api' }).click();
+  await expect(api.locator('.badge')).toHaveText('Stopped', { timeout: 20_000 });
+  expect(fs.readFileSync(sshConfig, 'utf8')).toContain('BEGIN RUNCODE');
+  await page.getByRole('tab', { name: 'Settings' }).click();
+  await page.getByRole('button', { name: 'Sign out' }).click();
+  await expect(page.getByRole('heading', { name: 'Sign in to RunCode' })).toBeVisible();
+  const after = fs.existsSync(sshConfig) ? fs.readFileSync(sshConfig, 'utf8') : '';
+  expect(after).not.toContain('RUNCODE');
+});
