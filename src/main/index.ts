@@ -2,7 +2,7 @@
 // controller to the tray, the popover and IPC, and on quit awaits every dispose. Thin on purpose:
 // decisions live in core (TrayController); this file only connects Electron to it.
 import fs from 'node:fs';
-import { app, Notification, powerMonitor, safeStorage, session, shell } from 'electron';
+import { app, clipboard, Notification, powerMonitor, safeStorage, session, shell } from 'electron';
 import { RuncodeApp } from '../core/app/runcodeApp.js';
 import { assertAllowedUrl } from '../core/editors/allowedUrl.js';
 import { sshConfigPath, stateDir } from '../core/paths.js';
@@ -86,9 +86,11 @@ async function main(): Promise<void> {
     log,
   });
 
-  const invoke = (channel: string, arg: unknown) =>
+  // Tray menu actions go through the same router as the popover (same validation, same errors).
+  const invoke = (channel: string, arg: unknown, done?: (value: unknown) => void) =>
     void controller.router.invoke(channel, arg).then((r) => {
       if (!r.ok) notify({ level: 'error', message: r.error.message, code: r.error.code });
+      else done?.(r.value);
     });
   const tray = new AppTray({
     iconDir: paths.trayIconDir,
@@ -96,7 +98,13 @@ async function main(): Promise<void> {
     model: () => controller.menuModel(),
     onClick: (bounds) => popover.toggle(bounds),
     actions: {
-      connect: (name) => invoke('workspaces:connect', { name }),
+      connect: (name) =>
+        invoke('workspaces:connect', { name }, (v) => {
+          // As the popover's button does: the command, ready to paste.
+          const { command } = v as { command: string };
+          clipboard.writeText(command);
+          notify({ level: 'info', message: `${name} is ready: "${command}" copied` });
+        }),
       open: (name) => invoke('editors:open', { name }),
       start: (name) => invoke('workspaces:start', { name }),
       stop: (name) => invoke('workspaces:stop', { name }),

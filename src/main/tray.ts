@@ -19,7 +19,7 @@ export interface AppTrayOptions {
 export class AppTray {
   private readonly tray: Tray;
   private readonly platform: NodeJS.Platform;
-  private shown: { state: TrayState; tooltip: string } | undefined;
+  private shown: { state: TrayState; tooltip: string; menuKey: string } | undefined;
   private menu: Menu | undefined;
 
   constructor(private readonly o: AppTrayOptions) {
@@ -50,14 +50,19 @@ export class AppTray {
     if (this.platform === 'linux') this.tray.setContextMenu(this.menu);
   }
 
-  /** Brings icon, tooltip and (on Linux) the menu in line with the controller. */
+  /**
+   * Brings icon, tooltip and (on Linux) the menu in line with the controller. Called on every app
+   * event, forwards' traffic counters included, so it touches only what changed.
+   */
   update(): void {
     const state = this.o.state();
-    const tooltip = trayTooltip(state, this.o.model());
+    const model = this.o.model();
+    const tooltip = trayTooltip(state, model);
+    const menuKey = JSON.stringify([state, model]);
     if (this.shown?.state !== state) this.tray.setImage(this.image(state));
     if (this.shown?.tooltip !== tooltip) this.tray.setToolTip(tooltip);
-    this.shown = { state, tooltip };
-    if (this.platform === 'linux') this.rebuildMenu();
+    if (this.platform === 'linux' && this.shown?.menuKey !== menuKey) this.rebuildMenu();
+    this.shown = { state, tooltip, menuKey };
   }
 
   bounds(): Electron.Rectangle {
