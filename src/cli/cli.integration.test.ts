@@ -171,13 +171,14 @@ describe.sequential('runcode, start to finish', () => {
     const khCopy = b.path('known_hosts-copy');
     fs.copyFileSync(knownHosts(), khCopy);
     const [host, port] = server.gateway.split(':') as [string, string];
-    const direct = () =>
-      runProcess('ssh', [
-        '-F', '/dev/null', '-i', keyCopy, '-p', port, '-l', 'ws-api',
-        '-o', 'BatchMode=yes', '-o', 'IdentitiesOnly=yes', '-o', 'IdentityAgent=none',
-        '-o', `UserKnownHostsFile=${khCopy}`, '-o', 'HostKeyAlias=runcode-gateway.api',
-        '-o', 'StrictHostKeyChecking=yes', host, 'echo', 'ok',
-      ], { env: b.env }); // prettier-ignore
+    // prettier-ignore
+    const args = [
+      '-F', '/dev/null', '-i', keyCopy, '-p', port, '-l', 'ws-api',
+      '-o', 'BatchMode=yes', '-o', 'IdentitiesOnly=yes', '-o', 'IdentityAgent=none',
+      '-o', `UserKnownHostsFile=${khCopy}`, '-o', 'HostKeyAlias=runcode-gateway.api',
+      '-o', 'StrictHostKeyChecking=yes', host, 'echo', 'ok',
+    ];
+    const direct = () => runProcess('ssh', args, { env: b.env });
     expect((await direct()).stdout).toBe('ok\n'); // the copy works while signed in
     const tokenPath = path.join(b.stateDir, 'secrets', 'token');
     const token = fs.existsSync(tokenPath) ? fs.readFileSync(tokenPath, 'utf8') : undefined;

@@ -94,10 +94,22 @@ const rsaKey =
 
 describe('connect refuses a hostile SSH pass and changes no file', () => {
   it.each<[string, Record<string, unknown>, string]>([
-    ['a gateway host with a newline', { gateway: { host: '127.0.0.1\nHost *', port: 22 } }, 'sshPass.gateway.host'],
-    ['a gateway host with a space', { gateway: { host: 'gw example.com', port: 22 } }, 'sshPass.gateway.host'],
+    [
+      'a gateway host with a newline',
+      { gateway: { host: '127.0.0.1\nHost *', port: 22 } },
+      'sshPass.gateway.host',
+    ],
+    [
+      'a gateway host with a space',
+      { gateway: { host: 'gw example.com', port: 22 } },
+      'sshPass.gateway.host',
+    ],
     ['a gateway host `*`', { gateway: { host: '*', port: 22 } }, 'sshPass.gateway.host'],
-    ['a gateway host with a leading -', { gateway: { host: '-oProxyCommand=x', port: 22 } }, 'sshPass.gateway.host'],
+    [
+      'a gateway host with a leading -',
+      { gateway: { host: '-oProxyCommand=x', port: 22 } },
+      'sshPass.gateway.host',
+    ],
     ['gateway port 0', { gateway: { host: '127.0.0.1', port: 0 } }, 'sshPass.gateway.port'],
     ['gateway port 70000', { gateway: { host: '127.0.0.1', port: 70000 } }, 'sshPass.gateway.port'],
     ['gateway port "22" (a string)', { gateway: { host: '127.0.0.1', port: '22' } }, 'sshPass.gateway.port'],
@@ -110,11 +122,23 @@ describe('connect refuses a hostile SSH pass and changes no file', () => {
     ['a workdir with ..', { workdir: '/home/dev/../../etc' }, 'sshPass.workdir'],
     ['an RSA host key', { hostKeys: [rsaKey] }, 'sshPass.hostKeys[0]'],
     ['a garbage host key', { hostKeys: ['ssh-ed25519 !!!notbase64'] }, 'sshPass.hostKeys[0]'],
-    ['a host key with a newline', { hostKeys: [`${sampleHostKey()}\nevil ssh-ed25519 AAAA`] }, 'sshPass.hostKeys[0]'],
+    [
+      'a host key with a newline',
+      { hostKeys: [`${sampleHostKey()}\nevil ssh-ed25519 AAAA`] },
+      'sshPass.hostKeys[0]',
+    ],
     ['an empty host key list', { hostKeys: [] }, 'sshPass.hostKeys'],
     ['host keys as a string', { hostKeys: sampleHostKey() }, 'sshPass.hostKeys'],
-    ['an expiry in the past', { expiresAt: new Date(Date.now() - 60_000).toISOString() }, 'sshPass.expiresAt'],
-    ['an expiry 10 years out', { expiresAt: new Date(Date.now() + 3650 * 86_400_000).toISOString() }, 'sshPass.expiresAt'],
+    [
+      'an expiry in the past',
+      { expiresAt: new Date(Date.now() - 60_000).toISOString() },
+      'sshPass.expiresAt',
+    ],
+    [
+      'an expiry 10 years out',
+      { expiresAt: new Date(Date.now() + 3650 * 86_400_000).toISOString() },
+      'sshPass.expiresAt',
+    ],
     ['an expiry that is not a date', { expiresAt: 'tomorrow' }, 'sshPass.expiresAt'],
     ['an expiry as a number', { expiresAt: Date.now() + 60_000 }, 'sshPass.expiresAt'],
     ['a user as a number', { user: 42 }, 'sshPass.user'],
@@ -122,7 +146,7 @@ describe('connect refuses a hostile SSH pass and changes no file', () => {
     ['no gateway at all', { gateway: undefined }, 'sshPass.gateway'],
   ])('%s', async (_what, overrides, field) => {
     await refusedUntouched(pass(overrides), field);
-  }); // prettier-ignore
+  });
 
   it.each<[string, ScriptedAnswer]>([
     ['null', { status: 201, json: null }],
