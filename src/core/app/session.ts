@@ -41,6 +41,11 @@ export class Session {
     return (await this.endpoint()) !== undefined && (await this.secrets.get(TOKEN)) !== undefined;
   }
 
+  /** The token, for the event stream; never logged. */
+  token(): Promise<string | undefined> {
+    return this.secrets.get(TOKEN);
+  }
+
   /** The client for the signed-in endpoint; `not_signed_in` without one. */
   async api(): Promise<ApiClient> {
     const ep = await this.endpoint();

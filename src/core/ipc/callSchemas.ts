@@ -1,0 +1,49 @@
+// The argument of every call, as the renderer may send it: checked again here in main, whatever
+// the renderer checked ("don't trust the renderer"). Unknown keys are refused.
+import { z } from 'zod';
+import type { Channel } from '../../shared/contract.js';
+import { EDITOR_IDS } from '../state/settingsFile.js';
+
+const name = z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'a workspace name');
+const port = z.number().int().min(1).max(65535);
+const none = z.undefined();
+
+export const CALL_SCHEMAS = {
+  'session:get': none,
+  'session:signIn': z
+    .object({
+      endpoint: z.string().min(1).max(2048),
+      caFile: z
+        .string()
+        .max(4096)
+        .refine((p) => p.startsWith('/') || /^[A-Za-z]:[\\/]/.test(p), 'an absolute path')
+        .optional(),
+    })
+    .strict(),
+  'session:cancelSignIn': none,
+  'session:trySandbox': none,
+  'session:signOut': none,
+  'workspaces:list': none,
+  'workspaces:start': z.object({ name }).strict(),
+  'workspaces:stop': z.object({ name }).strict(),
+  'workspaces:connect': z.object({ name }).strict(),
+  'forwards:list': none,
+  'forwards:toggle': z.object({ workspace: name, remotePort: port, enabled: z.boolean() }).strict(),
+  'forwards:add': z.object({ workspace: name, remotePort: port }).strict(),
+  'editors:list': none,
+  'editors:open': z.object({ name, editor: z.enum(EDITOR_IDS).optional() }).strict(),
+  'browser:open': z.object({ url: z.string().min(1).max(2048) }).strict(),
+  'settings:get': none,
+  'settings:set': z
+    .object({
+      endpoint: z.string().max(2048).optional(),
+      caFile: z.string().max(4096).optional(),
+      defaultEditor: z.enum(EDITOR_IDS).optional(),
+      launchAtLogin: z.boolean().optional(),
+      notifications: z.boolean().optional(),
+    })
+    .strict(),
+  'sshConfig:get': none,
+  'sshConfig:remove': none,
+  'doctor:run': none,
+} satisfies Record<Channel, z.ZodType>;

@@ -1,0 +1,87 @@
+// The electron-free IPC router: channel -> validated argument -> controller call -> result, with
+// every failure returned as a value ({code, message}), never thrown across the bridge and never
+// a stack trace. Electron's ipcMain.handle and the Playwright harness both use it.
+import type {
+  Calls,
+  Channel,
+  CallArg,
+  EventName,
+  Events,
+  IpcResult,
+  RouterPort,
+} from '../../shared/contract.js';
+import { RuncodeError, toErrorInfo } from '../errors.js';
+import type { TrayController } from '../tray/trayController.js';
+import { CALL_SCHEMAS } from './callSchemas.js';
+
+type Handlers = { [C in Channel]: (arg: CallArg<C>) => Promise<ReturnType<Calls[C]>> | ReturnType<Calls[C]> };
+
+function handlers(c: TrayController): Handlers {
+  return {
+    'session:get': () => c.sessionView(),
+    'session:signIn': (a) => c.signIn(a.endpoint, a.caFile),
+    'session:cancelSignIn': () => c.cancelSignIn(),
+    'session:trySandbox': () => c.trySandbox(),
+    'session:signOut': () => c.signOut(),
+    'workspaces:list': () => c.listWorkspaces(),
+    'workspaces:start': (a) => c.startWorkspace(a.name),
+    'workspaces:stop': (a) => c.stopWorkspace(a.name),
+    'workspaces:connect': (a) => c.connect(a.name),
+    'forwards:list': () => c.forwardList(),
+    'forwards:toggle': (a) => c.toggleForward(a.workspace, a.remotePort, a.enabled),
+    'forwards:add': (a) => c.addPort(a.workspace, a.remotePort),
+    'editors:list': () => c.editorList(),
+    'editors:open': (a) => c.openEditor(a.name, a.editor),
+    'browser:open': (a) => c.openBrowser(a.url),
+    'settings:get': () => c.settingsGet(),
+    'settings:set': (a) => c.settingsSet(a),
+    'sshConfig:get': () => c.sshConfig(),
+    'sshConfig:remove': () => c.removeSshConfig(),
+    'doctor:run': () => c.doctor(),
+  };
+}
+
+export function isChannel(channel: unknown): channel is Channel {
+  return typeof channel === 'string' && Object.prototype.hasOwnProperty.call(CALL_SCHEMAS, channel);
+}
+
+/** Checks a call's argument; `invalid_argument` naming the field. */
+export function checkArgument<C extends Channel>(channel: C, arg: unknown): CallArg<C> {
+  const r = CALL_SCHEMAS[channel].safeParse(arg);
+  if (!r.success) {
+    const issue = r.error.issues[0];
+    const where = issue?.path.length ? issue.path.join('.') : 'argument';
+    throw new RuncodeError(
+      'invalid_argument',
+      `${channel}: invalid ${where} (${issue?.message ?? 'invalid'})`,
+    );
+  }
+  return r.data as CallArg<C>;
+}
+
+export function createRouter(controller: TrayController): RouterPort {
+  const table = handlers(controller);
+  return {
+    async invoke(channel: string, arg: unknown): Promise<IpcResult<unknown>> {
+      try {
+        if (!isChannel(channel)) throw new RuncodeError('unknown_channel', 'unknown call');
+        const checked = checkArgument(channel, arg);
+        const value = await (table[channel] as (a: unknown) => unknown)(checked);
+        return { ok: true, value: value === undefined ? null : value };
+      } catch (e) {
+        const info = toErrorInfo(e);
+        // Only our own errors carry a message fit for the UI; anything else is described generically.
+        return {
+          ok: false,
+          error:
+            info.code === 'internal'
+              ? { code: 'internal', message: `something went wrong: ${info.message}` }
+              : info,
+        };
+      }
+    },
+    subscribe(listener: <E extends EventName>(event: E, payload: Events[E]) => void): () => void {
+      return controller.subscribe(listener);
+    },
+  };
+}

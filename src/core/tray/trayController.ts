@@ -1,0 +1,452 @@
+// The tray's brain, electron-free: holds what the popover shows (session, workspaces, forwards),
+// runs the live feed, the refresher and the forwards, and turns contract calls into core calls.
+// Electron's main and the Playwright harness both drive it through `router`.
+import type {
+  EventName,
+  Events,
+  ForwardView,
+  SessionView,
+  Settings,
+  WorkspaceView,
+} from '../../shared/contract.js';
+import type { Me, Workspace } from '../../shared/protocol.js';
+import { followAutoApprove } from '../auth/autoApprove.js';
+import { runDoctor } from '../app/doctor.js';
+import type { RuncodeApp } from '../app/runcodeApp.js';
+import { detectEditors } from '../editors/detectEditors.js';
+import { EDITORS } from '../editors/editorUrl.js';
+import { assertAllowedUrl } from '../editors/allowedUrl.js';
+import { launchEditor } from '../editors/launchEditor.js';
+import type { LaunchDeps } from '../editors/launchEditor.js';
+import { RuncodeError, toErrorInfo } from '../errors.js';
+import { ForwardManager } from '../forwards/forwardManager.js';
+import { WorkspaceFeed } from '../live/workspaceFeed.js';
+import type { ConnectionRecord } from '../state/connectionStore.js';
+import { createRouter } from '../ipc/router.js';
+import type { RouterPort } from '../../shared/contract.js';
+import { forwardViews, workspaceViews } from './views.js';
+
+export interface Sandbox {
+  endpoint: string;
+  caFile: string;
+  stop(): Promise<void>;
+}
+
+export interface TrayControllerOptions {
+  app: RuncodeApp;
+  /** Hands an allowlisted URL to the OS (Electron: shell.openExternal; harness: a recorder). */
+  openUrl(url: string): Promise<void>;
+  /** Starts the local server (`runcode server --auto-approve`) for "Try the local sandbox". */
+  startSandbox?(): Promise<Sandbox>;
+  platform?: NodeJS.Platform;
+  env?: NodeJS.ProcessEnv;
+  /** For tests: replaces spawning a terminal. */
+  spawn?: LaunchDeps['spawn'];
+  /** Told after settings change (main applies launch-at-login). */
+  onSettingsChanged?(s: Settings): void;
+}
+
+/** A pass this close to expiry is renewed before an editor opens. */
+const FRESH_ENOUGH_MS = 5 * 60_000;
+
+export class TrayController {
+  readonly router: RouterPort;
+  private readonly app: RuncodeApp;
+  private readonly listeners = new Set<<E extends EventName>(event: E, payload: Events[E]) => void>();
+  private readonly pending = new Map<string, 'start' | 'stop'>();
+  private readonly forwards: ForwardManager;
+  private feed: WorkspaceFeed | undefined;
+  private stopFeed: (() => void) | undefined;
+  private workspaces: readonly Workspace[] = [];
+  private connections: ConnectionRecord[] = [];
+  private extraPorts: Record<string, number[]> = {};
+  private user: Me | undefined;
+  private signedIn = false;
+  private signInUrl: string | undefined;
+  private signInAbort: AbortController | undefined;
+  private sandbox: Sandbox | undefined;
+  private refreshFailing = new Set<string>();
+  private stopWatching: (() => void) | undefined;
+
+  constructor(private readonly o: TrayControllerOptions) {
+    this.app = o.app;
+    this.forwards = new ForwardManager({
+      getTarget: (ws) => this.app.connections.target(ws),
+      clock: this.app.clock,
+    });
+    this.forwards.subscribe(() => this.emitForwards());
+    this.router = createRouter(this);
+  }
+
+  /** Loads the session; when signed in, starts the feed, the refresher and saved forwards. */
+  async start(): Promise<void> {
+    this.signedIn = await this.app.session.signedIn();
+    this.extraPorts = (await this.app.settings.get()).extraPorts;
+    if (this.signedIn) await this.startSignedIn();
+    this.emit('session:changed', this.sessionView());
+  }
+
+  subscribe(listener: <E extends EventName>(event: E, payload: Events[E]) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** After sleep, unlock or a network change: renew what is due, reconnect forwards and the stream. */
+  resume(): void {
+    void this.app.refresher?.checkNow();
+    this.forwards.reconnectNow();
+    this.feed?.reconnectNow();
+  }
+
+  trayState(): 'signed-out' | 'idle' | 'running' | 'attention' {
+    if (!this.signedIn) return 'signed-out';
+    const failed = this.forwards.list().some((f) => f.state === 'failed');
+    if (failed || this.refreshFailing.size > 0 || this.feed?.mode === 'offline') return 'attention';
+    return this.workspaces.some((w) => w.state === 'running') ? 'running' : 'idle';
+  }
+
+  menuModel(): { workspaces: { name: string; state: string; connected: boolean }[] } {
+    return {
+      workspaces: this.workspaceList().map((w) => ({ name: w.name, state: w.state, connected: w.connected })),
+    };
+  }
+
+  // --- calls (the router validates arguments before these run) ---
+
+  sessionView(): SessionView {
+    return {
+      signedIn: this.signedIn,
+      ...(this.endpoint ? { endpoint: this.endpoint } : {}),
+      ...(this.user ? { user: this.user } : {}),
+      secretStore: this.app.session.secretStore,
+      liveMode: this.feed?.mode ?? 'offline',
+      ...(this.signInUrl ? { signInUrl: this.signInUrl } : {}),
+      sandbox: this.sandbox !== undefined,
+    };
+  }
+
+  async signIn(endpoint: string, caFile?: string, openUrl = this.o.openUrl): Promise<SessionView> {
+    this.signInAbort?.abort();
+    const abort = new AbortController();
+    this.signInAbort = abort;
+    try {
+      this.user = await this.app.session.signIn({
+        endpoint,
+        ...(caFile ? { caFile } : {}),
+        signal: abort.signal,
+        openUrl,
+        onUrl: (url) => {
+          this.signInUrl = url;
+          this.emit('session:changed', this.sessionView());
+        },
+      });
+      this.signedIn = true;
+      this.signInUrl = undefined;
+      await this.startSignedIn();
+      return this.sessionView();
+    } finally {
+      if (this.signInAbort === abort) this.signInAbort = undefined;
+      this.signInUrl = undefined;
+      this.emit('session:changed', this.sessionView());
+    }
+  }
+
+  cancelSignIn(): void {
+    this.signInAbort?.abort();
+  }
+
+  async trySandbox(): Promise<SessionView> {
+    if (!this.o.startSandbox)
+      throw new RuncodeError('sandbox_failed', 'the local sandbox is not available here');
+    try {
+      this.sandbox ??= await this.o.startSandbox();
+    } catch (e) {
+      throw new RuncodeError('sandbox_failed', `the local sandbox did not start: ${toErrorInfo(e).message}`);
+    }
+    return this.signIn(this.sandbox.endpoint, this.sandbox.caFile, followAutoApprove(this.sandbox.caFile));
+  }
+
+  async signOut(): Promise<SessionView> {
+    this.stopSignedIn();
+    await this.forwards.dispose().catch(() => undefined);
+    await this.app.signOut();
+    await this.app.settings.set({ forwards: [] });
+    this.signedIn = false;
+    this.user = undefined;
+    this.workspaces = [];
+    this.connections = [];
+    this.emitAll();
+    return this.sessionView();
+  }
+
+  async listWorkspaces(): Promise<WorkspaceView[]> {
+    if (!this.feed || this.feed.mode !== 'stream') this.workspaces = await this.app.listWorkspaces();
+    this.connections = await this.app.connections.list();
+    return this.workspaceList();
+  }
+
+  async startWorkspace(name: string): Promise<WorkspaceView> {
+    return this.transition(name, 'start', (n) => this.app.start(n));
+  }
+
+  async stopWorkspace(name: string): Promise<WorkspaceView> {
+    return this.transition(name, 'stop', (n) => this.app.stop(n));
+  }
+
+  async connect(name: string): Promise<{ alias: string; command: string }> {
+    const { alias } = await this.app.connect(name, {});
+    await this.reloadConnections();
+    return { alias, command: `ssh ${alias}` };
+  }
+
+  forwardList(): ForwardView[] {
+    return forwardViews(this.workspaces, this.extraPorts, this.forwards.list());
+  }
+
+  async toggleForward(workspace: string, remotePort: number, enabled: boolean): Promise<ForwardView> {
+    if (enabled) {
+      if (!this.connections.some((c) => c.name === workspace)) await this.connect(workspace);
+      await this.forwards.add({ workspace, remotePort });
+    } else {
+      await this.forwards.remove(workspace, remotePort);
+    }
+    await this.app.settings.set({ forwards: this.forwards.wanted() });
+    return this.forwardView(workspace, remotePort);
+  }
+
+  async addPort(workspace: string, remotePort: number): Promise<ForwardView> {
+    if (!this.workspaces.some((w) => w.name === workspace)) {
+      throw new RuncodeError('not_found', `no workspace named "${workspace}"`);
+    }
+    const ports = new Set(this.extraPorts[workspace] ?? []);
+    ports.add(remotePort);
+    this.extraPorts = { ...this.extraPorts, [workspace]: [...ports].sort((a, b) => a - b) };
+    await this.app.settings.set({ extraPorts: this.extraPorts });
+    return this.toggleForward(workspace, remotePort, true);
+  }
+
+  editorList() {
+    const found = detectEditors(this.platform, this.o.env ?? process.env);
+    return EDITORS.map((e) => ({ ...e, ...(found[e.id] !== undefined ? { installed: found[e.id] } : {}) }));
+  }
+
+  async openEditor(name: string, editor?: Settings['defaultEditor']): Promise<void> {
+    const chosen = editor ?? (await this.app.settings.get()).defaultEditor;
+    const ws = this.workspaces.find((w) => w.name === name) ?? (await this.app.findWorkspace(name));
+    const rec = this.connections.find((c) => c.name === name);
+    await launchEditor(
+      {
+        editor: chosen,
+        name,
+        workdir: rec?.pass.workdir ?? ws.workdir,
+        user: rec?.pass.user ?? `ws-${name}`,
+        webIdeUrl: ws.webIdeUrl,
+      },
+      {
+        platform: this.platform,
+        ...(this.o.env ? { env: this.o.env } : {}),
+        ...(this.o.spawn ? { spawn: this.o.spawn } : {}),
+        openUrl: (url) => this.o.openUrl(url),
+        // The entry must exist and the pass be fresh before the editor dials in.
+        ensureReady: async () => {
+          const current = await this.app.connections.get(name);
+          const left = current ? Date.parse(current.pass.expiresAt) - this.app.clock.now() : 0;
+          if (!current || left < FRESH_ENOUGH_MS) await this.connect(name);
+        },
+      },
+    );
+  }
+
+  async openBrowser(url: string): Promise<void> {
+    const u = new URL(assertAllowedUrl(url));
+    if (u.protocol !== 'https:' && u.protocol !== 'http:')
+      throw new RuncodeError('bad_url', 'only web pages open in the browser');
+    await this.o.openUrl(u.toString());
+  }
+
+  async settingsSet(patch: Partial<Settings>): Promise<Settings> {
+    const s = await this.app.settings.set(patch);
+    this.o.onSettingsChanged?.(s);
+    return publicSettings(s);
+  }
+
+  async settingsGet(): Promise<Settings> {
+    return publicSettings(await this.app.settings.get());
+  }
+
+  async sshConfig() {
+    const hosts = (await this.app.configFile.read()).map((e) => `runcode.${e.name}`);
+    return {
+      path: this.app.configFile.path,
+      hosts,
+      backupPath: `${this.app.configFile.path}.runcode-backup`,
+    };
+  }
+
+  async removeSshConfig() {
+    await this.app.configFile.remove();
+    return this.sshConfig();
+  }
+
+  doctor() {
+    return runDoctor(this.app);
+  }
+
+  async dispose(): Promise<void> {
+    this.signInAbort?.abort();
+    this.stopSignedIn();
+    await this.forwards.dispose().catch(() => undefined);
+    await this.sandbox?.stop().catch(() => undefined);
+    this.listeners.clear();
+  }
+
+  // --- internals ---
+
+  private get platform(): NodeJS.Platform {
+    return this.o.platform ?? process.platform;
+  }
+
+  private endpoint: string | undefined;
+
+  private async startSignedIn(): Promise<void> {
+    this.stopSignedIn();
+    const ep = await this.app.session.endpoint();
+    this.endpoint = ep?.endpoint;
+    const api = await this.app.session.api();
+    this.user ??= await api.me().catch(() => undefined);
+    const feed = new WorkspaceFeed({
+      listWorkspaces: () => api.listWorkspaces(),
+      stream: {
+        endpoint: ep!.endpoint,
+        ...(ep?.caFile ? { caFile: ep.caFile } : {}),
+        token: () => this.app.session.token(),
+      },
+      clock: this.app.clock,
+    });
+    this.feed = feed;
+    this.stopFeed = feed.subscribe((snap) => {
+      const wasMode = this.sessionView().liveMode;
+      this.workspaces = snap.workspaces;
+      this.settlePending();
+      this.emit('workspaces:changed', this.workspaceList());
+      this.emitForwards();
+      if (wasMode !== snap.mode) this.emit('session:changed', this.sessionView());
+    });
+    await feed.start();
+    this.workspaces = feed.workspaces;
+    await this.reloadConnections();
+    await this.app.startRefresher((r) => {
+      if (r.ok) this.refreshFailing.delete(r.name);
+      else {
+        this.refreshFailing.add(r.name);
+        this.notice('warning', `Could not renew the pass for ${r.name}: ${r.error?.message}`, r.error?.code);
+      }
+      void this.reloadConnections();
+    });
+    this.stopWatching = this.app.watchConnections();
+    const saved = (await this.app.settings.get()).forwards;
+    const results = await this.forwards.restore(saved);
+    for (const r of results)
+      if (!r.ok)
+        this.notice(
+          'warning',
+          `Port ${r.wanted.remotePort} of ${r.wanted.workspace}: ${r.error.message}`,
+          r.error.code,
+        );
+    this.emitAll();
+  }
+
+  private stopSignedIn(): void {
+    this.stopFeed?.();
+    this.stopFeed = undefined;
+    this.feed?.dispose();
+    this.feed = undefined;
+    this.stopWatching?.();
+    this.stopWatching = undefined;
+  }
+
+  private async transition(
+    name: string,
+    kind: 'start' | 'stop',
+    call: (n: string) => Promise<Workspace>,
+  ): Promise<WorkspaceView> {
+    this.pending.set(name, kind);
+    this.emit('workspaces:changed', this.workspaceList());
+    try {
+      const ws = await call(name);
+      this.workspaces = this.workspaces.map((w) =>
+        w.id === ws.id && Date.parse(ws.updatedAt) >= Date.parse(w.updatedAt) ? ws : w,
+      );
+      this.settlePending();
+      this.emit('workspaces:changed', this.workspaceList());
+      return this.workspaceList().find((w) => w.name === name)!;
+    } catch (e) {
+      this.pending.delete(name);
+      this.emit('workspaces:changed', this.workspaceList());
+      throw e;
+    }
+  }
+
+  /** A start is settled once the workspace runs (or fails); a stop once it is stopped. */
+  private settlePending(): void {
+    for (const [name, kind] of this.pending) {
+      const w = this.workspaces.find((x) => x.name === name);
+      if (!w) continue;
+      if (kind === 'start' && (w.state === 'running' || w.state === 'failed')) {
+        this.pending.delete(name);
+        if (w.state === 'running') this.notice('info', `${name} is ready`);
+        else this.notice('error', `${name} failed to start`);
+      }
+      if (kind === 'stop' && (w.state === 'stopped' || w.state === 'failed')) this.pending.delete(name);
+    }
+  }
+
+  private async reloadConnections(): Promise<void> {
+    this.connections = await this.app.connections.list().catch(() => this.connections);
+    this.emit('workspaces:changed', this.workspaceList());
+  }
+
+  private workspaceList(): WorkspaceView[] {
+    return workspaceViews(this.workspaces, this.connections, this.pending);
+  }
+
+  private forwardView(workspace: string, remotePort: number): ForwardView {
+    const v = this.forwardList().find((f) => f.workspace === workspace && f.remotePort === remotePort);
+    if (!v) throw new RuncodeError('not_found', `no forward for ${workspace}:${remotePort}`);
+    return v;
+  }
+
+  private notice(level: 'info' | 'warning' | 'error', message: string, code?: string): void {
+    this.emit('notice', { level, message, ...(code ? { code } : {}) });
+  }
+
+  private emitForwards(): void {
+    this.emit('forwards:changed', this.forwardList());
+  }
+
+  private emitAll(): void {
+    this.emit('session:changed', this.sessionView());
+    this.emit('workspaces:changed', this.workspaceList());
+    this.emitForwards();
+  }
+
+  private emit<E extends EventName>(event: E, payload: Events[E]): void {
+    for (const l of this.listeners) {
+      try {
+        l(event, payload);
+      } catch {
+        // a listener's failure must not stop the others
+      }
+    }
+  }
+}
+
+function publicSettings(s: Settings): Settings {
+  return {
+    ...(s.endpoint ? { endpoint: s.endpoint } : {}),
+    ...(s.caFile ? { caFile: s.caFile } : {}),
+    defaultEditor: s.defaultEditor,
+    launchAtLogin: s.launchAtLogin,
+    notifications: s.notifications,
+  };
+}
