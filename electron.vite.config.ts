@@ -7,7 +7,13 @@ export default defineConfig({
     build: {
       outDir: 'out/main',
       sourcemap: false,
-      rollupOptions: { input: { index: resolve(import.meta.dirname, 'src/main/index.ts') } },
+      rollupOptions: {
+        input: {
+          index: resolve(import.meta.dirname, 'src/main/index.ts'),
+          // The "Try the local sandbox" server, run as a utility process.
+          sandbox: resolve(import.meta.dirname, 'src/main/sandboxEntry.ts'),
+        },
+      },
     },
   },
   preload: {
@@ -27,6 +33,7 @@ export default defineConfig({
     build: {
       outDir: 'out/renderer',
       sourcemap: false,
+      minify: true,
       rollupOptions: { input: { index: resolve(import.meta.dirname, 'src/renderer/index.html') } },
     },
   },

@@ -1,5 +1,5 @@
-// Settings shared by the tray and the CLI (`<state>/settings.json`). The tray may keep them in
-// electron-store over the same file; both go through the SettingsStore interface.
+// Settings shared by the tray and the CLI (`<state>/settings.json`), read and written by both
+// through this class, under the lock every RunCode process shares.
 import path from 'node:path';
 import { z } from 'zod';
 import type { EditorId, Settings } from '../../shared/contract.js';
