@@ -1,0 +1,64 @@
+import os from 'node:os';
+import { remoteExec } from '../../core/ssh/remoteExec.js';
+import type { RemoteExecResult } from '../../core/ssh/remoteExec.js';
+import { withCliApp } from '../cliApp.js';
+import { defineCommand, UsageError } from '../defineCommand.js';
+import { withWorkspaceSsh, workspaceName } from '../ensureConnected.js';
+
+export const execCommand = defineCommand({
+  name: 'exec',
+  usage: `usage: runcode exec NAME -- CMD [ARG...]
+
+Runs one command in the workspace's workdir over SSH (no ssh config needed). Its stdout and
+stderr stream here as they come; piped stdin is passed on; the exit code is the command's
+(128+N when signal N ended it, as a shell reports it). Each ARG reaches the command as it is
+(quoted for the remote shell); for pipes or variables use \`-- sh -c '...'\`.
+`,
+  options: {},
+  positionals: { min: 1, max: 1 },
+  run: async ({ positionals: [name], rest }) => {
+    const ws = workspaceName(name);
+    if (rest.length === 0) throw new UsageError('nothing to run: give the command after `--`');
+    return withCliApp((app) =>
+      withWorkspaceSsh(app, ws, async (client) => {
+        // Ctrl-C ends the remote command too (TERM, channel closed), then exits as a shell would.
+        const abort = new AbortController();
+        const onSignal = (): void => abort.abort();
+        process.on('SIGINT', onSignal);
+        process.on('SIGTERM', onSignal);
+        const stdin = process.stdin.isTTY ? undefined : process.stdin;
+        try {
+          const result = await remoteExec(client, rest.map(shellQuote).join(' '), {
+            stdout: process.stdout,
+            stderr: process.stderr,
+            ...(stdin ? { stdin } : {}),
+            signal: abort.signal,
+          });
+          return exitCode(result);
+        } catch (e) {
+          if (abort.signal.aborted) return 130;
+          throw e;
+        } finally {
+          process.off('SIGINT', onSignal);
+          process.off('SIGTERM', onSignal);
+          // The remote side is done; a still-open stdin pipe must not keep us alive.
+          stdin?.unpipe();
+          stdin?.destroy();
+        }
+      }),
+    );
+  },
+});
+
+/** POSIX shell quoting: plain words as they are, anything else in single quotes. */
+export function shellQuote(arg: string): string {
+  if (/^[A-Za-z0-9_@%+=:,./-]+$/.test(arg)) return arg;
+  return `'${arg.replace(/'/g, `'\\''`)}'`;
+}
+
+/** The remote exit status, or 128 + the signal's number (a shell's convention). */
+export function exitCode(r: RemoteExecResult): number {
+  if (r.code !== null) return r.code;
+  const n = r.signal ? os.constants.signals[r.signal as NodeJS.Signals] : undefined;
+  return 128 + (n ?? 0);
+}
