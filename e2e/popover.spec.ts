@@ -124,10 +124,9 @@ test('keyboard: arrows select, Enter opens, / searches, Esc clears and otherwise
   await page.keyboard.press('Escape');
   await expect(search).toHaveValue('');
   await expect(page.locator('.count')).toHaveText('12 workspaces');
-  const before = router!.calls.length;
+  expect(router!.hidden).toBe(0); // that Esc cleared the search; it did not hide the popover
   await page.keyboard.press('Escape');
-  await page.waitForTimeout(100);
-  expect(router!.calls.length).toBe(before);
+  await expect.poll(() => router!.hidden).toBe(1); // nothing left to close: ask the shell to hide
 });
 
 test('long names truncate with the full name on hover', async ({ page }) => {
@@ -248,6 +247,7 @@ test('open in another editor from the menu; Esc closes the menu only', async ({ 
   await page.keyboard.press('Escape');
   await expect(menu).toHaveCount(0);
   await expect(search).toHaveValue('api');
+  expect(router!.hidden).toBe(0); // Esc closed the menu only
 
   await page.getByRole('button', { name: 'Open api in another editor' }).click();
   await page.keyboard.press('ArrowDown');

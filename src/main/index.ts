@@ -72,6 +72,8 @@ async function main(): Promise<void> {
     // The editor launcher's allowlist is the only way to the OS URL opener.
     openUrl: (url) => shell.openExternal(assertAllowedUrl(url)),
     startSandbox: () => sandbox.start(),
+    // Esc reaches the page first (to close a menu or clear the search); it asks to hide when it did not use it.
+    hideWindow: () => popover.hide(),
     platform: process.platform,
   });
 

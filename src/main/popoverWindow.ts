@@ -107,9 +107,6 @@ export class PopoverWindow {
     if (process.platform === 'darwin')
       this.win.setVisibleOnAllWorkspaces(true, { visibleOnFullScreen: true });
     lockDownWebContents(this.win.webContents, log);
-    this.win.webContents.on('before-input-event', (e, input) => {
-      if (input.type === 'keyDown' && input.key === 'Escape' && !input.isAutoRepeat) this.hide();
-    });
     this.win.on('blur', () => {
       clearTimeout(this.blurTimer);
       this.blurTimer = setTimeout(() => {

@@ -17,6 +17,16 @@ export function App() {
   const signingIn = usePopover((s) => s.signingIn || Boolean(s.session?.signInUrl));
   const view = usePopover((s) => s.view);
 
+  // Esc that nothing in the page used (a menu, the search) hides the popover. Children's
+  // listeners run first: their effects register before this one.
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      if (e.key === 'Escape' && !e.defaultPrevented && !e.repeat) store.getState().hideWindow();
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, [store]);
+
   useEffect(() => {
     let off: (() => void) | undefined;
     let live = true;

@@ -133,7 +133,7 @@ export function WorkspaceList() {
           break;
         }
         case 'Escape':
-          // Nothing open here: leave Esc alone (the shell hides the popover on Esc).
+          // Nothing to clear here: leave Esc to App, which asks the shell to hide the popover.
           if (!s.query) return;
           e.preventDefault();
           s.setQuery('');

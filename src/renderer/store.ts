@@ -70,6 +70,8 @@ export interface PopoverActions {
   runDoctor(): Promise<void>;
   setView(view: View): void;
   setQuery(query: string): void;
+  /** Esc with nothing left to close: ask the shell to hide the popover. */
+  hideWindow(): void;
   setStateFilter(filter: StateFilter): void;
   select(name: string | undefined): void;
   moveSelection(visible: readonly { name: string }[], delta: number): void;
@@ -344,6 +346,7 @@ export function createPopoverStore(api: RuncodeApi): PopoverStore {
       setView: (view) => set({ view }),
       // A new query selects its first row again (and the list scrolls to the top).
       setQuery: (query) => set({ query, selected: undefined }),
+      hideWindow: () => void api.windowHide().catch(() => undefined),
       setStateFilter: (stateFilter) => set({ stateFilter, selected: undefined }),
       select: (selected) => set({ selected }),
       moveSelection: (visible, delta) =>

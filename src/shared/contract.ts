@@ -128,6 +128,8 @@ export interface Calls {
   /** Removes our block (connections stay; `connect` writes it again). */
   'sshConfig:remove': () => SshConfigInfo;
   'doctor:run': () => DoctorCheck[];
+  /** Hides the popover (Esc with nothing left to close in the page). Resolves always. */
+  'window:hide': () => void;
 }
 
 export type Channel = keyof Calls;
@@ -163,6 +165,7 @@ export const CHANNELS = [
   'sshConfig:get',
   'sshConfig:remove',
   'doctor:run',
+  'window:hide',
 ] as const satisfies readonly Channel[];
 
 export const EVENTS = [

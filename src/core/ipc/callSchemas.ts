@@ -46,4 +46,5 @@ export const CALL_SCHEMAS = {
   'sshConfig:get': none,
   'sshConfig:remove': none,
   'doctor:run': none,
+  'window:hide': none,
 } satisfies Record<Channel, z.ZodType>;

@@ -38,6 +38,7 @@ function handlers(c: TrayController): Handlers {
     'sshConfig:get': () => c.sshConfig(),
     'sshConfig:remove': () => c.removeSshConfig(),
     'doctor:run': () => c.doctor(),
+    'window:hide': () => c.hideWindow(),
   };
 }
 

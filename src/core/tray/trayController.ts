@@ -42,6 +42,8 @@ export interface TrayControllerOptions {
   env?: NodeJS.ProcessEnv;
   /** For tests: replaces spawning a terminal. */
   spawn?: LaunchDeps['spawn'];
+  /** Hides the popover window (main); absent in the browser harness. */
+  hideWindow?(): void;
   /** Told after settings change (main applies launch-at-login). */
   onSettingsChanged?(s: Settings): void;
 }
@@ -290,6 +292,10 @@ export class TrayController {
 
   doctor() {
     return runDoctor(this.app);
+  }
+
+  hideWindow(): void {
+    this.o.hideWindow?.();
   }
 
   async dispose(): Promise<void> {
