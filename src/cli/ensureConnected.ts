@@ -25,6 +25,7 @@ export async function ensureConnected(app: RuncodeApp, name: string): Promise<Co
   const rec = await app.connections.get(name);
   const left = rec ? Date.parse(rec.pass.expiresAt) - app.clock.now() : 0;
   if (rec && left >= FRESH_ENOUGH_MS) return rec;
+  if (!rec) await app.findWorkspace(name); // an unknown name is `not_found`, not "connecting"
   progress(
     rec
       ? `${name}: the pass has under 5 minutes left; connecting again...`
