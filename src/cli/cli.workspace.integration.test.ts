@@ -51,6 +51,14 @@ const runIn = (cwd: string, args: string[], input?: string) =>
 
 const sha256 = (file: string) => crypto.createHash('sha256').update(fs.readFileSync(file)).digest('hex');
 
+async function waitFor(ok: () => boolean, timeoutMs = 10_000): Promise<void> {
+  const until = Date.now() + timeoutMs;
+  while (!ok()) {
+    if (Date.now() > until) throw new Error('timed out waiting');
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
+
 function fetchText(url: string): Promise<string> {
   return new Promise((resolve, reject) => {
     http
@@ -64,7 +72,7 @@ function fetchText(url: string): Promise<string> {
   });
 }
 
-describe('usage errors exit 2', () => {
+describe.concurrent('usage errors exit 2', () => {
   it.each([
     [['port-forward', 'api']],
     [['port-forward', 'api', 'http']],
@@ -107,6 +115,33 @@ describe.sequential('exec', () => {
   it('a command ended by a signal exits 128+N, as a shell reports it', async () => {
     const r = await b.run(['exec', 'api', '--', 'sh', '-c', 'kill -TERM $$']);
     expect(r.code).toBe(128 + os.constants.signals.SIGTERM);
+  });
+
+  it('Ctrl-C ends the remote command and exits 130', async () => {
+    const ex = b.spawn(['exec', 'api', '--', 'sh', '-c', 'echo started; sleep 30']);
+    await waitFor(() => ex.stdout() === 'started\n');
+    const t0 = Date.now();
+    ex.child.kill('SIGINT');
+    const r = await ex.result();
+    expect({ code: r.code, signal: r.signal }).toEqual({ code: 130, signal: null });
+    expect(Date.now() - t0).toBeLessThan(5000);
+  });
+
+  it('a pass with under 5 minutes left is renewed first', async () => {
+    const file = path.join(b.stateDir, 'connections.json');
+    const state = JSON.parse(fs.readFileSync(file, 'utf8')) as {
+      connections: { name: string; publicKey: string; pass: { expiresAt: string } }[];
+    };
+    const old = state.connections.find((c) => c.name === 'api')!;
+    old.pass.expiresAt = new Date(Date.now() + 60_000).toISOString();
+    fs.writeFileSync(file, JSON.stringify(state));
+    const r = await b.run(['exec', 'api', '--', 'echo', 'ok']);
+    expect(r.stderr).toMatch(/^api: the pass has under 5 minutes left; connecting again\.\.\.$/m);
+    expect({ code: r.code, stdout: r.stdout }).toEqual({ code: 0, stdout: 'ok\n' });
+    const after = (JSON.parse(fs.readFileSync(file, 'utf8')) as typeof state).connections.find(
+      (c) => c.name === 'api',
+    )!;
+    expect(Date.parse(after.pass.expiresAt) - Date.now()).toBeGreaterThan(5 * 60_000);
   });
 
   it('an unknown workspace is one line and exit 1', async () => {
@@ -195,6 +230,22 @@ describe('port-forward', () => {
     expect(r.stderr).toMatch(/^stopping\.\.\.$/m);
     await expect(fetchText(`http://127.0.0.1:${local}/`)).rejects.toMatchObject({ code: 'ECONNREFUSED' });
   });
+
+  it('PORT:LOCAL listens where asked; SIGTERM also exits 0', async () => {
+    const port = api.ports[0]!.port;
+    const free = await new Promise<number>((resolve) => {
+      const s = http.createServer().listen(0, '127.0.0.1', () => {
+        const p = (s.address() as { port: number }).port;
+        s.close(() => resolve(p));
+      });
+    });
+    const pf = b.spawn(['port-forward', 'api', `${port}:${free}`]);
+    await pf.waitForStderr(/^forwarding; Ctrl-C stops$/m);
+    expect(pf.stdout()).toBe(`http://127.0.0.1:${free} -> api:${port}\n`);
+    expect(await fetchText(`http://127.0.0.1:${free}/`)).toMatch(/<html/i);
+    pf.child.kill('SIGTERM');
+    expect((await pf.result()).code).toBe(0);
+  });
 });
 
 describe('open', () => {
@@ -218,10 +269,14 @@ describe('open', () => {
       'jetbrains-gateway': `jetbrains-gateway://connect#host=runcode.api&port=22&user=${user}&type=ssh&deploy=false&projectPath=${encodeURIComponent(workdir)}`,
       browser: api.webIdeUrl,
     };
-    for (const [editor, want] of Object.entries(expected)) {
+    const runs = Object.entries(expected).map(async ([editor, want]) => {
       const r = await b.run(['open', 'api', '--editor', editor, '--print']);
-      expect({ editor, code: r.code, stdout: r.stdout }).toEqual({ editor, code: 0, stdout: `${want}\n` });
-    }
+      return [
+        { editor, code: r.code, stdout: r.stdout },
+        { editor, code: 0, stdout: `${want}\n` },
+      ];
+    });
+    for (const [got, want] of await Promise.all(runs)) expect(got).toEqual(want);
     // The default is the defaultEditor setting (vscode unless changed).
     expect((await b.run(['open', 'api', '--print'])).stdout).toBe(`${expected.vscode}\n`);
   });
