@@ -127,6 +127,12 @@ describe.sequential('exec', () => {
     expect(Date.now() - t0).toBeLessThan(5000);
   });
 
+  it('a reader that stops early (`| head`) ends the command quietly, 141 like SIGPIPE', async () => {
+    const script = `"${process.execPath}" "${BIN}" exec api -- sh -c 'while :; do echo y; done' | head -c 4; echo " \${PIPESTATUS[0]}"`;
+    const r = await runProcess('bash', ['-c', script], { env: b.env, timeoutMs: 20_000 });
+    expect({ stdout: r.stdout, stderr: r.stderr }).toEqual({ stdout: 'y\ny\n 141\n', stderr: '' });
+  });
+
   it('a pass with under 5 minutes left is renewed first', async () => {
     const file = path.join(b.stateDir, 'connections.json');
     const state = JSON.parse(fs.readFileSync(file, 'utf8')) as {

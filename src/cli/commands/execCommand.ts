@@ -4,6 +4,7 @@ import type { RemoteExecResult } from '../../core/ssh/remoteExec.js';
 import { withCliApp } from '../cliApp.js';
 import { defineCommand, UsageError } from '../defineCommand.js';
 import { withWorkspaceSsh, workspaceName } from '../ensureConnected.js';
+import { guardedOutput } from '../guardedOutput.js';
 
 export const execCommand = defineCommand({
   name: 'exec',
@@ -24,23 +25,28 @@ stderr stream here as they come; piped stdin is passed on; the exit code is the 
         // Ctrl-C ends the remote command too (TERM, channel closed), then exits as a shell would.
         const abort = new AbortController();
         const onSignal = (): void => abort.abort();
+        // A closed stdout (`| head`) ends the command as SIGPIPE would, not with a stack trace.
+        const stdout = guardedOutput(process.stdout, () => abort.abort());
+        const stderr = guardedOutput(process.stderr);
         process.on('SIGINT', onSignal);
         process.on('SIGTERM', onSignal);
         const stdin = process.stdin.isTTY ? undefined : process.stdin;
         try {
           const result = await remoteExec(client, rest.map(shellQuote).join(' '), {
-            stdout: process.stdout,
-            stderr: process.stderr,
+            stdout: stdout.sink,
+            stderr: stderr.sink,
             ...(stdin ? { stdin } : {}),
             signal: abort.signal,
           });
           return exitCode(result);
         } catch (e) {
-          if (abort.signal.aborted) return 130;
+          if (abort.signal.aborted) return stdout.broken() ? 128 + os.constants.signals.SIGPIPE : 130;
           throw e;
         } finally {
           process.off('SIGINT', onSignal);
           process.off('SIGTERM', onSignal);
+          stdout.dispose();
+          stderr.dispose();
           // The remote side is done; a still-open stdin pipe must not keep us alive.
           stdin?.unpipe();
           stdin?.destroy();
