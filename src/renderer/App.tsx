@@ -17,11 +17,14 @@ export function App() {
   const signingIn = usePopover((s) => s.signingIn || Boolean(s.session?.signInUrl));
   const view = usePopover((s) => s.view);
 
-  // Esc that nothing in the page used (a menu, the search) hides the popover. Children's
-  // listeners run first: their effects register before this one.
+  // Esc that nothing in the page used (a menu, the search) hides the popover. Decided after the
+  // whole dispatch (a timeout), since other window listeners may be registered after this one.
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
-      if (e.key === 'Escape' && !e.defaultPrevented && !e.repeat) store.getState().hideWindow();
+      if (e.key !== 'Escape' || e.repeat) return;
+      setTimeout(() => {
+        if (!e.defaultPrevented) store.getState().hideWindow();
+      });
     };
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);

@@ -307,9 +307,13 @@ export function createPopoverStore(api: RuncodeApi): PopoverStore {
       },
 
       async saveSettings(patch) {
+        // Optimistic, so a checkbox flips at once; put back if the app refuses it.
+        const before = get().settings;
+        if (before) set({ settings: { ...before, ...patch } });
         try {
           set({ settings: await api.settingsSet(patch) });
         } catch (e) {
+          set({ settings: before });
           fail("Couldn't save the setting", e);
         }
       },
