@@ -11,7 +11,8 @@ const root = path.resolve(import.meta.dirname, '..');
 function electronBinary() {
   const dir = path.dirname(require.resolve('electron/package.json'));
   const pathFile = path.join(dir, 'path.txt');
-  if (process.env.ELECTRON_OVERRIDE_DIST_PATH) return path.join(process.env.ELECTRON_OVERRIDE_DIST_PATH, 'electron');
+  if (process.env.ELECTRON_OVERRIDE_DIST_PATH)
+    return path.join(process.env.ELECTRON_OVERRIDE_DIST_PATH, 'electron');
   if (!existsSync(pathFile)) return undefined;
   const bin = path.join(dir, 'dist', readFileSync(pathFile, 'utf8'));
   return existsSync(bin) ? bin : undefined;
@@ -20,7 +21,9 @@ function electronBinary() {
 let bin = electronBinary();
 if (!bin) {
   console.error('Fetching the Electron binary (npx install-electron)...');
-  const r = spawnSync(process.execPath, [require.resolve('electron/install.js')], { stdio: ['ignore', 'ignore', 'pipe'] });
+  const r = spawnSync(process.execPath, [require.resolve('electron/install.js')], {
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
   bin = r.status === 0 ? electronBinary() : undefined;
   if (!bin) {
     console.error(
