@@ -1,4 +1,4 @@
-// Port-forward benchmark: our forward (ForwardManager over ssh2) vs OpenSSH's `ssh -N -L` vs raw
+// Port-forward benchmark, one detailed run (`npm run bench -- forward` runs it in rounds): our forward (ForwardManager over ssh2) vs OpenSSH's `ssh -N -L` vs raw
 // loopback, through the same real gateway (in its own process), in one run.
 //
 //   npx tsx bench/forward.ts [--bytes 1GiB] [--rounds 500] [--repeat 3] [--openssh-cipher NAME]
@@ -8,37 +8,18 @@
 // connections, each sends one byte to the workspace's echo service and waits for it to come back
 // (connect + channel open + gateway's connect + round trip); p50/p99. OpenSSH runs with its
 // defaults (cipher chacha20-poly1305 unless configured) and a temp -F config pinning the gateway key.
-import { spawn } from 'node:child_process';
-import type { ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import readline from 'node:readline';
 import { ForwardManager } from '../src/core/forwards/forwardManager.js';
 import { startGatewayHost } from '../src/core/forwards/testing/gatewayHostProcess.js';
-import type { GatewayHost } from '../src/core/forwards/testing/gatewayHostProcess.js';
-import type { SshTarget } from '../src/core/ssh/sshTarget.js';
+import type { OpenSshForward, Probe } from './lib/forwardPaths.js';
+import { freePort, startOpenSsh, startProbe, waitForPort } from './lib/forwardPaths.js';
+import { parseBytes, printTable, procCpuUs as procCpu } from './lib/report.js';
 
 function arg(name: string, def: string): string {
   const i = process.argv.indexOf(`--${name}`);
   return i >= 0 && process.argv[i + 1] ? process.argv[i + 1]! : def;
-}
-
-function parseBytes(s: string): number {
-  const m = /^(\d+(?:\.\d+)?)\s*(B|KiB|MiB|GiB|KB|MB|GB)?$/i.exec(s.trim());
-  if (!m) throw new Error(`not a size: ${s}`);
-  const unit = (m[2] ?? 'B').toLowerCase();
-  const mult: Record<string, number> = {
-    b: 1,
-    kib: 1024,
-    mib: 1024 ** 2,
-    gib: 1024 ** 3,
-    kb: 1e3,
-    mb: 1e6,
-    gb: 1e9,
-  };
-  return Math.round(Number(m[1]) * mult[unit]!);
 }
 
 const BYTES = parseBytes(arg('bytes', '1GiB'));
@@ -46,44 +27,6 @@ const ROUNDS = Number(arg('rounds', '500'));
 const REPEAT = Number(arg('repeat', '3'));
 /** e.g. aes128-gcm@openssh.com, to compare at the cipher ssh2 negotiates with the gateway. */
 const OPENSSH_CIPHER = arg('openssh-cipher', '');
-
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = net.createServer();
-    s.listen(0, '127.0.0.1', () => {
-      const p = (s.address() as net.AddressInfo).port;
-      s.close(() => resolve(p));
-    });
-  });
-}
-
-interface Probe {
-  ask<T>(req: Record<string, unknown>): Promise<T>;
-  close(): void;
-}
-
-/** The measuring client runs in its own process, as a browser would. */
-function startProbe(): Probe {
-  const child = spawn(process.execPath, [path.join(import.meta.dirname, 'lib', 'forwardProbe.mjs')], {
-    stdio: ['pipe', 'pipe', 'inherit'],
-  });
-  const rl = readline.createInterface({ input: child.stdout! });
-  const queue: Array<(line: string) => void> = [];
-  rl.on('line', (line) => queue.shift()?.(line));
-  return {
-    ask<T>(req: Record<string, unknown>): Promise<T> {
-      return new Promise((resolve, reject) => {
-        queue.push((line) => {
-          const r = JSON.parse(line) as T & { error?: string };
-          if (r.error) reject(new Error(r.error));
-          else resolve(r);
-        });
-        child.stdin!.write(`${JSON.stringify(req)}\n`);
-      });
-    },
-    close: () => child.kill(),
-  };
-}
 
 function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
@@ -97,16 +40,6 @@ interface Path {
   echo: number;
   /** CPU microseconds used so far by this path's forwarding client (none for raw). */
   clientCpu?: () => number;
-}
-
-/** utime+stime of a process in microseconds (Linux /proc); NaN elsewhere. */
-function procCpu(pid: number | undefined): number {
-  try {
-    const f = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-    return ((Number(f[11]) + Number(f[12])) / 100) * 1e6; // fields 14, 15 in clock ticks (100 Hz)
-  } catch {
-    return Number.NaN;
-  }
 }
 
 const selfCpu = (): number => {
@@ -172,86 +105,10 @@ async function throughputs(probe: Probe, paths: Path[], cpu: CpuLedger): Promise
   return top;
 }
 
-async function waitForPort(port: number, ms = 10_000): Promise<void> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const ok = await new Promise<boolean>((r) => {
-      const s = net.connect({ host: '127.0.0.1', port }, () => {
-        s.destroy();
-        r(true);
-      });
-      s.on('error', () => r(false));
-    });
-    if (ok) return;
-    if (Date.now() > end) throw new Error(`nothing listens on ${port}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
-
-async function startOpenSsh(gw: GatewayHost, target: SshTarget, dir: string, lSource: number, lEcho: number) {
-  const key = path.join(dir, 'id_ed25519');
-  fs.writeFileSync(key, target.privateKey, { mode: 0o600 });
-  const known = path.join(dir, 'known_hosts');
-  fs.writeFileSync(known, `runcode-gateway ${gw.hostPublicKey}\n`);
-  const cfg = path.join(dir, 'config');
-  fs.writeFileSync(
-    cfg,
-    [
-      'Host gw',
-      '  HostName 127.0.0.1',
-      `  Port ${gw.gatewayPort}`,
-      `  User ${gw.user}`,
-      `  IdentityFile "${key}"`,
-      '  IdentitiesOnly yes',
-      '  IdentityAgent none',
-      `  UserKnownHostsFile "${known}"`,
-      '  HostKeyAlias runcode-gateway',
-      '  StrictHostKeyChecking yes',
-      '  UpdateHostKeys no',
-      '  ExitOnForwardFailure yes',
-      '  BatchMode yes',
-      ...(OPENSSH_CIPHER ? [`  Ciphers ${OPENSSH_CIPHER}`] : []),
-      '',
-    ].join('\n'),
-  );
-  const child = spawn(
-    'ssh',
-    [
-      '-F',
-      cfg,
-      '-N',
-      '-L',
-      `127.0.0.1:${lSource}:127.0.0.1:${gw.ports.source}`,
-      '-L',
-      `127.0.0.1:${lEcho}:127.0.0.1:${gw.ports.echo}`,
-      'gw',
-    ],
-    { stdio: ['ignore', 'ignore', 'inherit'] },
-  );
-  await waitForPort(lSource);
-  await waitForPort(lEcho);
-  const cipher = await new Promise<string>((resolve) => {
-    const q = spawn('ssh', ['-F', cfg, '-G', 'gw']);
-    let out = '';
-    q.stdout.on('data', (b: Buffer) => (out += b.toString()));
-    q.on('close', () => resolve(/^ciphers (\S+)/m.exec(out)?.[1]?.split(',')[0] ?? '?'));
-  });
-  return { child, cipher };
-}
-
-function printTable(rows: string[][]): void {
-  const widths = rows[0]!.map((_, c) => Math.max(...rows.map((r) => r[c]!.length)));
-  for (const r of rows) {
-    console.log(
-      r.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]!) : cell.padStart(widths[c]!))).join('  '),
-    );
-  }
-}
-
 async function main(): Promise<void> {
   const gw = await startGatewayHost();
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rc-bench-'));
-  let ssh: ChildProcess | undefined;
+  let ssh: OpenSshForward | undefined;
   let probe: Probe | undefined;
   const fm = new ForwardManager({
     getTarget: (() => {
@@ -268,14 +125,23 @@ async function main(): Promise<void> {
       echo: (await fm.add({ workspace: 'demo', remotePort: gw.ports.echo, localPort: await freePort() }))
         .localPort,
     };
-    const started = await startOpenSsh(gw, target, dir, oSource, oEcho);
-    ssh = started.child;
+    const started = await startOpenSsh(
+      gw,
+      target,
+      dir,
+      [
+        { local: oSource, remote: gw.ports.source },
+        { local: oEcho, remote: gw.ports.echo },
+      ],
+      OPENSSH_CIPHER,
+    );
+    ssh = started;
     await waitForPort(ours.source);
     probe = startProbe();
     const paths: Path[] = [
       { label: 'raw', source: gw.ports.source, echo: gw.ports.echo },
       { label: 'ours', source: ours.source, echo: ours.echo, clientCpu: selfCpu },
-      { label: 'openssh', source: oSource, echo: oEcho, clientCpu: () => procCpu(ssh?.pid) },
+      { label: 'openssh', source: oSource, echo: oEcho, clientCpu: () => procCpu(ssh?.child.pid) },
     ];
     const gatewayCpu = (): number => procCpu(gw.child.pid);
     const tCpu = new CpuLedger(paths, gatewayCpu);
@@ -320,13 +186,11 @@ async function main(): Promise<void> {
     printTable(rows);
     console.log('');
     printTable(cpuRows);
-    const pass = tOurs >= tSsh && lOurs.p50 <= lSsh.p50;
     console.log(
       `\ntargets: throughput >= 1.0x OpenSSH: ${tOurs >= tSsh ? 'met' : 'MISSED'}; first-byte p50 <= OpenSSH: ${lOurs.p50 <= lSsh.p50 ? 'met' : 'MISSED'}`,
     );
-    process.exitCode = pass ? 0 : 1;
   } finally {
-    ssh?.kill();
+    ssh?.child.kill();
     probe?.close();
     await fm.dispose();
     await gw.close();

@@ -3,6 +3,8 @@
 // It reads one JSON request per line on stdin and answers one JSON line each:
 //   {"op":"download","port":P,"bytes":N} -> {"mbps":M}   (asks the source service for N bytes, reads to the end)
 //   {"op":"first-byte","port":P}          -> {"ms":T}     (fresh connection, one byte to echo and back)
+//   {"op":"parallel","port":P,"n":N,"bytes":B} -> {"ms":[...]} (N fresh connections at once, each an
+//                                            HTTP/1.1 GET /bytes/B read to the end; each one's time)
 import net from 'node:net';
 import readline from 'node:readline';
 
@@ -33,7 +35,34 @@ function firstByte(port) {
   });
 }
 
-const run = (req) => (req.op === 'download' ? download(req.port, req.bytes) : firstByte(req.port));
+/** One small HTTP request on a fresh connection (Connection: close), timed until the body's end. */
+function smallRequest(port, bytes) {
+  return new Promise((resolve, reject) => {
+    const t0 = process.hrtime.bigint();
+    let got = 0;
+    const s = net.connect({ host: '127.0.0.1', port, noDelay: true }, () =>
+      s.write(`GET /bytes/${bytes} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n`),
+    );
+    s.on('data', (b) => (got += b.length));
+    s.on('end', () => {
+      if (got < bytes) reject(new Error(`got ${got} bytes for a ${bytes}-byte body`));
+      else resolve(Number(process.hrtime.bigint() - t0) / 1e6);
+    });
+    s.on('error', reject);
+  });
+}
+
+async function parallel(port, n, bytes) {
+  const ms = await Promise.all(Array.from({ length: n }, () => smallRequest(port, bytes)));
+  return { ms };
+}
+
+const run = (req) =>
+  req.op === 'download'
+    ? download(req.port, req.bytes)
+    : req.op === 'parallel'
+      ? parallel(req.port, req.n, req.bytes)
+      : firstByte(req.port);
 
 const rl = readline.createInterface({ input: process.stdin });
 rl.on('line', async (line) => {

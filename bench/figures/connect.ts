@@ -1,0 +1,177 @@
+// `connect` against the real local server (own process): fresh key, pass, pin, record and config
+// entry (RuncodeApp.connect, what `runcode connect NAME` and the tray's Connect run), then
+// `ssh runcode.NAME true` through the written config, split into its parts. The reference, in the
+// same rounds: one control-plane round trip (GET /api/v1/me on the same client) and, for the
+// whole chain, that round trip plus `ssh runcode.NAME true` on an alias already connected.
+//
+//   npx tsx bench/figures/connect.ts [--connect-rounds 15]
+import { spawn } from 'node:child_process';
+import { performance } from 'node:perf_hooks';
+import type { ConnectionsDeps } from '../../src/core/app/connections.js';
+import { generateEd25519KeyPair } from '../../src/core/ssh/opensshKey.js';
+import { benchCore, startAll, startLocalServer, workspaceDefs } from '../lib/localServer.js';
+import type { Measure, Row } from '../lib/report.js';
+import { figureMain, measure, numberOption, progress } from '../lib/report.js';
+
+const PARTS = [
+  'find workspace (GET list)',
+  'config check (read)',
+  'pass request (POST ssh-pass)',
+  'files (key, pin, record)',
+  'config write',
+] as const;
+type Part = (typeof PARTS)[number];
+
+/** Replaces obj[method] with a version that adds its time to parts[part]. */
+function timed<T extends object>(
+  obj: T,
+  method: keyof T & string,
+  part: Part,
+  parts: Map<Part, number>,
+): void {
+  const orig = (obj[method] as (...a: unknown[]) => Promise<unknown>).bind(obj);
+  (obj as Record<string, unknown>)[method] = async (...a: unknown[]) => {
+    const t0 = performance.now();
+    try {
+      return await orig(...a);
+    } finally {
+      parts.set(part, (parts.get(part) ?? 0) + performance.now() - t0);
+    }
+  };
+}
+
+function sshTrue(config: string, home: string, alias: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const t0 = performance.now();
+    const env: NodeJS.ProcessEnv = { ...process.env, HOME: home };
+    delete env.SSH_AUTH_SOCK;
+    const p = spawn('ssh', ['-F', config, '-o', 'BatchMode=yes', alias, 'true'], {
+      env,
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
+    let err = '';
+    p.stderr.on('data', (b: Buffer) => (err += b.toString()));
+    p.on('error', reject);
+    p.on('close', (code) =>
+      code === 0
+        ? resolve(performance.now() - t0)
+        : reject(new Error(`ssh ${alias} true exited ${code}: ${err}`)),
+    );
+  });
+}
+
+export async function connectFigures(): Promise<Row[]> {
+  const rounds = numberOption('connect-rounds', 15);
+  const server = await startLocalServer(workspaceDefs(2));
+  const core = await benchCore(server);
+  try {
+    const { app } = core;
+    await startAll(app);
+    const api = await app.session.api();
+    const parts = new Map<Part, number>();
+    timed(api, 'listWorkspaces', 'find workspace (GET list)', parts);
+    timed(api, 'createSshPass', 'pass request (POST ssh-pass)', parts);
+    timed(app.configFile, 'read', 'config check (read)', parts);
+    timed(app.keys, 'save', 'files (key, pin, record)', parts);
+    timed(app.knownHosts, 'pin', 'files (key, pin, record)', parts);
+    const store = (app.connections as unknown as { d: ConnectionsDeps }).d.store;
+    timed(store, 'put', 'files (key, pin, record)', parts);
+    timed(app.configFile, 'update', 'config write', parts);
+
+    // ws-1 stays connected: the reference's `ssh true` runs on it.
+    await app.connect('ws-1');
+    const series = {
+      rtt: [] as number[],
+      connect: [] as number[],
+      ssh: [] as number[],
+      refSsh: [] as number[],
+      keygen: [] as number[],
+      other: [] as number[],
+      ...Object.fromEntries(PARTS.map((p) => [p, [] as number[]])),
+    } as Record<string, number[]>;
+    progress(`connect: ${rounds} rounds (+2 warm-up) of connect + ssh true, interleaved with the references`);
+    for (let r = -2; r < rounds; r++) {
+      await app.disconnect('ws-0');
+      const t0 = performance.now();
+      await api.me();
+      const rtt = performance.now() - t0;
+      parts.clear();
+      const t1 = performance.now();
+      await app.connect('ws-0');
+      const connect = performance.now() - t1;
+      const ssh = await sshTrue(core.sshConfig, core.home, 'runcode.ws-0');
+      const refSsh = await sshTrue(core.sshConfig, core.home, 'runcode.ws-1');
+      const k0 = performance.now();
+      generateEd25519KeyPair('bench');
+      const keygen = performance.now() - k0;
+      if (r < 0) continue;
+      series.rtt!.push(rtt);
+      series.connect!.push(connect);
+      series.ssh!.push(ssh);
+      series.refSsh!.push(refSsh);
+      series.keygen!.push(keygen);
+      let known = 0;
+      for (const p of PARTS) {
+        series[p]!.push(parts.get(p) ?? 0);
+        known += parts.get(p) ?? 0;
+      }
+      series.other!.push(connect - known);
+    }
+    const ms = (xs: number[]): Measure => measure(xs, 'ms');
+    const rtt = ms(series.rtt!);
+    const connect = ms(series.connect!);
+    const whole = ms(series.connect!.map((c, i) => c + series.ssh![i]!));
+    const refWhole = ms(series.rtt!.map((x, i) => x + series.refSsh![i]!));
+    const requests =
+      ms(series['pass request (POST ssh-pass)']!).median + ms(series['find workspace (GET list)']!).median;
+    const ownWork = connect.median - requests;
+    const part = (label: string, key: string, note?: string): Row => ({
+      figure: `  connect part: ${label}`,
+      ours: ms(series[key]!),
+      target: '-',
+      met: null,
+      ...(note ? { note } : {}),
+    });
+    return [
+      {
+        figure: 'connect (key, pass, entry): ours vs one control-plane round trip',
+        ours: connect,
+        reference: rtt,
+        target: '<= ref + 20 ms',
+        met: connect.median <= rtt.median + 20,
+        note:
+          `RuncodeApp.connect on a running workspace (what \`runcode connect NAME\` and the tray's Connect run), ${rounds} rounds, ` +
+          `each after an untimed disconnect; reference GET /api/v1/me on the same HTTPS client. It makes two requests ` +
+          `(the workspace list, to find the id by name, then the pass) together ${requests.toFixed(1)} ms; our own work ` +
+          `(keygen, validation, files, config) about ${ownWork.toFixed(1)} ms.`,
+      },
+      {
+        figure: 'connect until `ssh runcode.NAME true` succeeds',
+        ours: whole,
+        reference: refWhole,
+        target: '<= ref + 20 ms',
+        met: whole.median <= refWhole.median + 20,
+        note:
+          'Reference: the round trip plus `ssh runcode.NAME true` on a workspace already connected (OpenSSH process start, ' +
+          'handshake through the gateway, exec of `true`): the floor a connect cannot go under.',
+      },
+      part('find workspace (GET list)', 'find workspace (GET list)'),
+      part(
+        'pass request (POST ssh-pass)',
+        'pass request (POST ssh-pass)',
+        'The local server writes its state file (fsync) on every pass it grants; GET /me writes nothing.',
+      ),
+      part('keygen (ed25519, measured alone)', 'keygen'),
+      part('config check (read)', 'config check (read)'),
+      part('files (key, pin, record)', 'files (key, pin, record)'),
+      part('config write', 'config write'),
+      part('rest (keygen, validation, bookkeeping)', 'other'),
+      part('first `ssh runcode.NAME true`', 'ssh'),
+    ];
+  } finally {
+    await core.dispose();
+    await server.close();
+  }
+}
+
+await figureMain('connect', connectFigures);

@@ -1,0 +1,128 @@
+// Starts the real local server (bench/lib/serverHost.ts) in its own process with N workspaces,
+// signs in (OAuth + PKCE, auto-approved), and builds the core (RuncodeApp) against it in a temp
+// HOME and state dir, the way the CLI and the tray do (an in-memory secret store).
+import { spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import readline from 'node:readline';
+import { RuncodeApp } from '../../src/core/app/runcodeApp.js';
+import { MemorySecretStore } from '../../src/core/secrets/memorySecretStore.js';
+import { SettingsFile } from '../../src/core/state/settingsFile.js';
+import type { ServerOptions } from '../../src/server/startServer.js';
+import { oauthLogin } from '../../src/server/testing/oauthLogin.js';
+import type { WorkspaceDefInput } from '../../src/server/workspaceCatalog.js';
+
+export interface LocalServer {
+  endpoint: string;
+  caFile: string;
+  gateway: string;
+  dataDir: string;
+  child: ChildProcess;
+  token(): Promise<string>;
+  close(): Promise<void>;
+}
+
+/** Workspaces `ws-0`, `ws-1`, ... (a name per index), with optional services. */
+export function workspaceDefs(count: number, extra: (i: number) => Partial<WorkspaceDefInput> = () => ({})) {
+  return Array.from({ length: count }, (_, i): WorkspaceDefInput => ({
+    name: `ws-${i}`,
+    ports: [],
+    ...extra(i),
+  }));
+}
+
+export async function startLocalServer(
+  workspaces: WorkspaceDefInput[],
+  opts: Partial<ServerOptions> = {},
+): Promise<LocalServer> {
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'rc-bench-srv-'));
+  fs.writeFileSync(path.join(dataDir, 'workspaces.json'), JSON.stringify({ workspaces }));
+  const child = spawn(
+    process.execPath,
+    [
+      '--import',
+      'tsx',
+      path.join(import.meta.dirname, 'serverHost.ts'),
+      JSON.stringify({ bootDelayMs: 0, stopDelayMs: 0, ...opts, dataDir }),
+    ],
+    { stdio: ['pipe', 'pipe', 'inherit'] },
+  );
+  const exited = new Promise<void>((r) => child.once('exit', () => r()));
+  const close = async () => {
+    if (child.exitCode === null && child.signalCode === null) {
+      child.kill('SIGTERM');
+      const hard = setTimeout(() => child.kill('SIGKILL'), 5000);
+      await exited;
+      clearTimeout(hard);
+    }
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  };
+  try {
+    const ready = await new Promise<{ endpoint: string; caFile: string; gateway: string }>(
+      (resolve, reject) => {
+        child.once('exit', (code) =>
+          reject(new Error(`the local server exited (${code}) before it was ready`)),
+        );
+        readline.createInterface({ input: child.stdout! }).once('line', (l) => resolve(JSON.parse(l)));
+      },
+    );
+    const ca = fs.readFileSync(ready.caFile, 'utf8');
+    return { ...ready, dataDir, child, token: () => oauthLogin(ready.endpoint, ca), close };
+  } catch (e) {
+    await close();
+    throw e;
+  }
+}
+
+export interface BenchCore {
+  app: RuncodeApp;
+  home: string;
+  stateDir: string;
+  sshConfig: string;
+  dispose(): Promise<void>;
+}
+
+/** A RuncodeApp signed in to `server`, with its own temp HOME (~/.ssh/config) and state dir. */
+export async function benchCore(server: LocalServer): Promise<BenchCore> {
+  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'rc-bench-core-'));
+  const home = path.join(root, 'home');
+  const stateDir = path.join(root, 'state');
+  const sshConfig = path.join(home, '.ssh', 'config');
+  fs.mkdirSync(path.dirname(sshConfig), { recursive: true, mode: 0o700 });
+  const app = new RuncodeApp({
+    stateDir,
+    sshConfigPath: sshConfig,
+    secrets: new MemorySecretStore(),
+    settings: new SettingsFile(stateDir),
+  });
+  await app.session.adoptToken(server.endpoint, server.caFile, await server.token());
+  return {
+    app,
+    home,
+    stateDir,
+    sshConfig,
+    dispose: async () => {
+      await app.dispose();
+      fs.rmSync(root, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Starts every workspace (boot delay 0) and waits until all are running. */
+export async function startAll(app: RuncodeApp): Promise<void> {
+  const api = await app.session.api();
+  const all = await api.listWorkspaces();
+  const queue = all.filter((w) => w.state !== 'running');
+  await Promise.all(
+    Array.from({ length: 8 }, async () => {
+      for (let w = queue.shift(); w; w = queue.shift()) await api.startWorkspace(w.id);
+    }),
+  );
+  for (let i = 0; i < 200; i++) {
+    if ((await api.listWorkspaces()).every((w) => w.state === 'running')) return;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error('the workspaces did not all reach running');
+}
