@@ -10,6 +10,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Page } from '../../core/testing/fakeBrowser.js';
 import { browse } from '../../core/testing/fakeBrowser.js';
+import type { LocalServerOptions, LocalServerProcess } from '../../core/testing/localServerProcess.js';
+import { startLocalServerProcess } from '../../core/testing/localServerProcess.js';
 import type { ProcessResult } from '../../server/testing/runProcess.js';
 import { runProcess } from '../../server/testing/runProcess.js';
 
@@ -23,66 +25,11 @@ export function requireBuiltCli(): void {
   }
 }
 
-export interface CliServer {
-  endpoint: string;
-  caFile: string;
-  /** The CA certificate (PEM). */
-  ca: string;
-  /** `127.0.0.1:PORT` of the SSH gateway. */
-  gateway: string;
-  dataDir: string;
-  stderr(): string;
-  close(): Promise<void>;
-}
+export type CliServer = LocalServerProcess;
 
-export interface CliServerOptions {
-  autoApprove?: boolean;
-  passTtlSeconds?: number;
-  bootDelayMs?: number;
-}
-
-/** `runcode server` on 127.0.0.1, port 0, as a child process; resolves on its ready line. */
-export async function startCliServer(o: CliServerOptions = {}): Promise<CliServer> {
-  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'runcode-cli-srv-'));
-  const args = [BIN, 'server', '--data', dataDir, '--boot-delay', String(o.bootDelayMs ?? 50)];
-  if (o.passTtlSeconds !== undefined) args.push('--pass-ttl', String(o.passTtlSeconds));
-  if (o.autoApprove) args.push('--auto-approve');
-  const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  let err = '';
-  child.stderr.on('data', (b: Buffer) => (err = (err + b.toString()).slice(-8000)));
-  const close = async () => {
-    if (child.exitCode === null && child.signalCode === null) {
-      child.kill('SIGTERM');
-      const hard = setTimeout(() => child.kill('SIGKILL'), 5000);
-      await exited;
-      clearTimeout(hard);
-    }
-    fs.rmSync(dataDir, { recursive: true, force: true });
-  };
-  try {
-    const ready = await new Promise<{ endpoint: string; caFile: string; gateway: string }>(
-      (resolve, reject) => {
-        let out = '';
-        const timer = setTimeout(
-          () => reject(new Error(`runcode server: no ready line in 20 s: ${err}`)),
-          20_000,
-        );
-        child.once('exit', (code) => reject(new Error(`runcode server exited (${code}): ${err}`)));
-        child.stdout.on('data', (b: Buffer) => {
-          out += b.toString();
-          const nl = out.indexOf('\n');
-          if (nl < 0) return;
-          clearTimeout(timer);
-          resolve(JSON.parse(out.slice(0, nl)) as { endpoint: string; caFile: string; gateway: string });
-        });
-      },
-    );
-    return { ...ready, ca: fs.readFileSync(ready.caFile, 'utf8'), dataDir, stderr: () => err, close };
-  } catch (e) {
-    await close();
-    throw e;
-  }
+/** `runcode server` (the built bin/runcode) on 127.0.0.1, port 0, as a child process. */
+export function startCliServer(o: Omit<LocalServerOptions, 'launch'> = {}): Promise<CliServer> {
+  return startLocalServerProcess({ ...o, launch: 'bin' });
 }
 
 /** A long-running `runcode` (login, agent): its output so far, and a way to wait for a line. */

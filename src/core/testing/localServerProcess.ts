@@ -1,6 +1,6 @@
-// Runs the real `runcode server` as a child process for core tests, black box, the way a user
-// runs it: it prints `{"endpoint","caFile","gateway"}` when ready. (Core may not import
-// src/server, so core tests cannot use its in-process startTestServer fixture.)
+// Runs the real `runcode server` as a child process, black box, the way a user runs it: it prints
+// `{"endpoint","caFile","gateway"}` when ready. From the sources (tsx) for core tests, or the
+// built `bin/runcode` for CLI tests.
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -15,6 +15,8 @@ export interface LocalServerProcess {
   ca: string;
   gateway: string;
   dataDir: string;
+  /** What the server logged so far (the last few KiB). */
+  stderr(): string;
   close(): Promise<void>;
 }
 
@@ -22,18 +24,24 @@ export interface LocalServerOptions {
   autoApprove?: boolean;
   passTtlSeconds?: number;
   bootDelayMs?: number;
+  /** `source` (default): src/cli/index.ts through tsx; `bin`: the built bin/runcode. */
+  launch?: 'source' | 'bin';
 }
 
 export async function startLocalServerProcess(opts: LocalServerOptions = {}): Promise<LocalServerProcess> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'runcode-srv-'));
-  const args = ['--import', 'tsx', path.join(REPO, 'src/cli/index.ts'), 'server', '--data', dataDir];
+  const entry =
+    opts.launch === 'bin'
+      ? [path.join(REPO, 'bin', 'runcode')]
+      : ['--import', 'tsx', path.join(REPO, 'src/cli/index.ts')];
+  const args = [...entry, 'server', '--data', dataDir];
   args.push('--boot-delay', String(opts.bootDelayMs ?? 50));
   if (opts.passTtlSeconds !== undefined) args.push('--pass-ttl', String(opts.passTtlSeconds));
   if (opts.autoApprove) args.push('--auto-approve');
   const child = spawn(process.execPath, args, { cwd: REPO, stdio: ['ignore', 'pipe', 'pipe'] });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   let stderr = '';
-  child.stderr.on('data', (b: Buffer) => (stderr = (stderr + b.toString()).slice(-4000)));
+  child.stderr.on('data', (b: Buffer) => (stderr = (stderr + b.toString()).slice(-8000)));
   const close = async () => {
     if (child.exitCode === null && child.signalCode === null) {
       child.kill('SIGTERM');
@@ -65,7 +73,7 @@ export async function startLocalServerProcess(opts: LocalServerOptions = {}): Pr
         child.once('exit', (code) => reject(new Error(`runcode server exited (${code}): ${stderr}`)));
       },
     );
-    return { ...ready, ca: fs.readFileSync(ready.caFile, 'utf8'), dataDir, close };
+    return { ...ready, ca: fs.readFileSync(ready.caFile, 'utf8'), dataDir, stderr: () => stderr, close };
   } catch (e) {
     await close();
     throw e;
