@@ -87,7 +87,11 @@ export class Connections {
     await this.d.keys.save(ws.name, pair);
     await this.d.knownHosts.pin(hostKeyAlias(ws.name), pass.hostKeys);
     await this.d.store.put(rec);
-    await this.d.config.upsert(entry);
+    // Someone is waiting on this connect: write now, not after the coalescing window (that is
+    // for renewals and sign-in, where many changes arrive together).
+    const written = this.d.config.upsert(entry);
+    await this.d.config.flush();
+    await written;
     if (previous && previous.publicKey !== pair.publicKey) {
       await this.revokeQuietly(previous.workspaceId, previous.publicKey);
     }
