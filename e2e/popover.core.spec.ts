@@ -16,8 +16,7 @@ import { SettingsFile } from '../src/core/state/settingsFile.js';
 import { TrayController } from '../src/core/tray/trayController.js';
 import { API_PAGE, startTestServer, type TestServer } from '../src/server/testing/serverFixture.js';
 import { openPopover, type Popover } from './harness.js';
-
-const SHOTS = path.resolve(import.meta.dirname, 'screenshots');
+import { shoot } from './screenshots.js';
 
 // The consent page is served with the local server's own CA.
 test.use({ ignoreHTTPSErrors: true });
@@ -36,18 +35,6 @@ test.afterEach(async () => {
   if (dir) fs.rmSync(dir, { recursive: true, force: true });
   expect(problems).toEqual([]);
 });
-
-async function shoot(page: Page, name: string): Promise<void> {
-  for (const colorScheme of ['light', 'dark'] as const) {
-    await page.emulateMedia({ colorScheme });
-    await page.screenshot({
-      path: path.join(SHOTS, `${name}-${colorScheme}.png`),
-      animations: 'disabled',
-      caret: 'hide',
-    });
-  }
-  await page.emulateMedia({ colorScheme: 'light' });
-}
 
 function get(url: string): Promise<string> {
   return new Promise((resolve, reject) => {

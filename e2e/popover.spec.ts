@@ -1,12 +1,10 @@
 // UI-level checks of the popover against the scripted UI fixture router (deterministic data).
 // The real-core specs (sign-in through the consent page, ssh, forwards) use the same harness
 // with src/core/ipc's router.
-import path from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
 import { makeWorkspaces, ScriptedRouter, type ScriptedRouterOptions } from './fixtures/scriptedRouter.js';
 import { openPopover, type Popover } from './harness.js';
-
-const SHOTS = path.resolve(import.meta.dirname, 'screenshots');
+import { shoot } from './screenshots.js';
 
 let router: ScriptedRouter | undefined;
 let popover: Popover | undefined;
@@ -15,23 +13,6 @@ async function open(page: Page, opts: ScriptedRouterOptions = {}): Promise<Scrip
   router = new ScriptedRouter(opts);
   popover = await openPopover(page, router, { colorScheme: 'light' });
   return router;
-}
-
-/** Light and dark screenshots of the current screen; also checks it fits 360 px wide. */
-async function shoot(page: Page, name: string): Promise<void> {
-  for (const colorScheme of ['light', 'dark'] as const) {
-    await page.emulateMedia({ colorScheme });
-    await page.screenshot({
-      path: path.join(SHOTS, `${name}-${colorScheme}.png`),
-      animations: 'disabled',
-      caret: 'hide',
-    });
-  }
-  await page.emulateMedia({ colorScheme: 'light' });
-  const overflow = await page.evaluate<number>(
-    'document.documentElement.scrollWidth - document.documentElement.clientWidth',
-  );
-  expect(overflow, `${name} overflows horizontally`).toBeLessThanOrEqual(0);
 }
 
 const calls = (channel: string) => router!.calls.filter((c) => c.channel === channel).map((c) => c.arg);
