@@ -1,4 +1,4 @@
-import { PassThrough } from 'node:stream';
+import { PassThrough, Writable } from 'node:stream';
 import type { Client } from 'ssh2';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RuncodeError } from '../errors.js';
@@ -52,5 +52,13 @@ describe('remoteExec', () => {
     setTimeout(() => ac.abort(), 100);
     await expect(p).rejects.toMatchObject({ code: 'cancelled' });
     await expect(remoteExec(client, 'true', { signal: ac.signal })).rejects.toBeInstanceOf(RuncodeError);
+  });
+
+  it('settles on cancel even when the output sink has stalled (stdout closed under `| head`)', async () => {
+    const stalled = new Writable({ highWaterMark: 1024, write: () => undefined }); // never drains
+    const ac = new AbortController();
+    const p = remoteExec(client, 'yes', { signal: ac.signal, stdout: stalled });
+    setTimeout(() => ac.abort(), 300);
+    await expect(p).rejects.toMatchObject({ code: 'cancelled' });
   });
 });

@@ -57,6 +57,12 @@ export function remoteExec(
       const onAbort = (): void => {
         aborted = true;
         channel.signal('TERM');
+        // A stalled sink (say, stdout closed under `| head`) leaves the channel paused with data
+        // buffered, and ssh2 emits 'close' only after 'end': drain it so the promise settles.
+        channel.unpipe();
+        channel.stderr.unpipe();
+        channel.resume();
+        channel.stderr.resume();
         channel.close();
       };
       opts.signal?.addEventListener('abort', onAbort, { once: true });
