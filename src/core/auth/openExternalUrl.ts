@@ -1,11 +1,10 @@
 // Hands an editor URL (vscode://, zed://, jetbrains-gateway://, ...), a browser IDE https:// URL
 // or a loopback forward's http:// URL to the OS opener: the CLI's counterpart of Electron's
-// shell.openExternal. openBrowser takes only http(s); the editor schemes need the OS opener too.
-// Only what assertAllowedUrl lets through is opened, as one argv element, never through a shell.
-import { spawn } from 'node:child_process';
+// shell.openExternal. Only what assertAllowedUrl lets through is opened (osOpener.ts runs it).
 import { assertAllowedUrl } from '../editors/allowedUrl.js';
 import { RuncodeError } from '../errors.js';
-import type { BrowserCommand } from './openBrowser.js';
+import type { OpenerCommand } from './osOpener.js';
+import { openerCommand, runOpener } from './osOpener.js';
 
 export interface OpenExternalOptions {
   platform?: NodeJS.Platform;
@@ -16,62 +15,23 @@ export interface OpenExternalOptions {
 }
 
 /** The command that opens `url` on `platform`; throws `bad_url` for anything not allowlisted. */
-export function externalUrlCommand(
-  url: string,
-  platform: NodeJS.Platform = process.platform,
-): BrowserCommand {
-  const allowed = assertAllowedUrl(url);
-  if (platform === 'darwin') return { file: 'open', args: [allowed] };
-  // rundll32 takes the URL as one argument and, unlike `cmd /c start`, never parses `&` or `^`.
-  if (platform === 'win32') return { file: 'rundll32', args: ['url.dll,FileProtocolHandler', allowed] };
-  return { file: 'xdg-open', args: [allowed] };
+export function externalUrlCommand(url: string, platform: NodeJS.Platform = process.platform): OpenerCommand {
+  return openerCommand(assertAllowedUrl(url), platform);
 }
 
-/**
- * Starts the platform's opener. Resolves when it exits 0 or is still running after `graceMs`;
- * rejects with `open_failed` when it cannot start or fails quickly (xdg-open exits 3 or 4 when
- * no application handles the scheme).
- */
-export function openExternalUrl(url: string, o: OpenExternalOptions = {}): Promise<void> {
+/** Rejects with `open_failed` when the opener cannot start or fails quickly. */
+export async function openExternalUrl(url: string, o: OpenExternalOptions = {}): Promise<void> {
   const platform = o.platform ?? process.platform;
-  let cmd: BrowserCommand;
-  try {
-    cmd = externalUrlCommand(url, platform);
-  } catch (e) {
-    return Promise.reject(e);
-  }
-  const { file, args } = cmd;
-  return new Promise((resolve, reject) => {
-    const fail = (why: string) =>
-      reject(
-        new RuncodeError(
-          'open_failed',
-          `could not open ${scheme(url)} with ${file} (${why}); is an application registered for it?`,
-        ),
-      );
-    const child = spawn(file, args, {
-      stdio: 'ignore',
-      detached: platform !== 'win32',
-      windowsHide: true,
-      shell: false,
-      env: o.env ?? process.env,
-    });
-    const timer = setTimeout(() => {
-      child.unref();
-      resolve();
-    }, o.graceMs ?? 2000);
-    child.on('error', (e) => {
-      clearTimeout(timer);
-      fail((e as NodeJS.ErrnoException).code ?? e.message);
-    });
-    child.on('exit', (code, signal) => {
-      clearTimeout(timer);
-      if (code === 0) resolve();
-      else fail(signal ? `killed by ${signal}` : `exit code ${code}`);
-    });
+  const cmd = externalUrlCommand(url, platform);
+  const scheme = url.slice(0, url.indexOf(':'));
+  await runOpener(cmd, {
+    platform,
+    graceMs: o.graceMs ?? 2000,
+    ...(o.env ? { env: o.env } : {}),
+    failure: (why) =>
+      new RuncodeError(
+        'open_failed',
+        `could not open a ${scheme}: URL with ${cmd.file} (${why}); is an application registered for it?`,
+      ),
   });
-}
-
-function scheme(url: string): string {
-  return `a ${url.slice(0, url.indexOf(':'))}: URL`;
 }
