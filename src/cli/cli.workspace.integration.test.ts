@@ -99,6 +99,9 @@ describe.sequential('exec', () => {
     expect({ code: r.code, stdout: r.stdout }).toEqual({ code: 3, stdout: 'out\n' });
     const again = await b.run(['exec', 'api', '--', 'true']);
     expect({ code: again.code, stderr: again.stderr }).toEqual({ code: 0, stderr: '' });
+    // With one workspace connected, the name may be left out (as agents call it).
+    const unnamed = await b.run(['exec', '--', 'sh', '-c', 'exit 4']);
+    expect(unnamed.code).toBe(4);
   });
 
   it('runs in the workdir, passes each argument as it is and forwards piped stdin', async () => {
