@@ -65,6 +65,13 @@ export async function refresherFigures(): Promise<Row[]> {
       batches.push({ at: performance.now(), size: results.length, writes: writer.writes - w0 });
     };
     if (refresher.tracked().length !== n) throw new Error(`tracking ${refresher.tracked().length} of ${n}`);
+    // Nothing comes due by itself before the rounds: the setup took a while.
+    const fresh = () => {
+      const now = Date.now();
+      for (const name of refresher.tracked())
+        refresher.track(name, { issuedAt: now, expiresAt: now + ttl * 1000 });
+    };
+    fresh();
 
     progress(
       `refresher: catch-up, ${rounds} rounds of ${n} renewals, interleaved with ${n} bare pass requests`,
@@ -80,13 +87,14 @@ export async function refresherFigures(): Promise<Row[]> {
       for (const name of refresher.tracked())
         refresher.track(name, { issuedAt: now - ttl * 1000, expiresAt: now + ttl * 400 });
       const b0 = batches.length;
+      const r0 = renewals.length;
       s = performance.now();
       await refresher.checkNow();
-      ours.push(n / ((performance.now() - s) / 1000));
-      const mine = batches.slice(b0);
-      if (mine.reduce((a, b) => a + b.size, 0) !== n)
-        throw new Error('the catch-up did not renew every pass in its batches');
-      writesPerBatch.push(...mine.map((b) => b.writes));
+      const end = s + 120_000;
+      while (renewals.length - r0 < n && performance.now() < end) await sleep(5);
+      if (renewals.length - r0 < n) throw new Error(`the catch-up renewed ${renewals.length - r0} of ${n}`);
+      ours.push(n / ((renewals.at(-1)! - s) / 1000));
+      writesPerBatch.push(...batches.slice(b0).map((b) => b.writes));
       progress(
         `  round ${r + 1}: ours ${ours.at(-1)!.toFixed(0)}/s, bare requests ${ref.at(-1)!.toFixed(0)}/s`,
       );
@@ -128,7 +136,7 @@ export async function refresherFigures(): Promise<Row[]> {
         note:
           `RuncodeApp's refresher (concurrency ${CONCURRENCY}) renewing ${n} connected workspaces against the local server; ` +
           `reference: the same ${n} POST ssh-pass requests (same keys) straight through the API client, same concurrency, ` +
-          `no file work. Each renewal also rewrites connections.json under its lock (${n} records): that is the difference. ` +
+          `no file work. connections.json (${n} records) is read once per batch and written once per batch. ` +
           `The local server writes its state file with fsync on every pass, for both.`,
       },
       {

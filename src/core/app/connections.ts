@@ -33,17 +33,23 @@ export const hostKeyAlias = (name: string): string => `runcode-gateway.${name}`;
 
 export class Connections {
   private readonly clock: Clock;
+  /** Records renewed with `deferWrite`, not yet in connections.json (see flushRenewals). */
+  private readonly renewed = new Map<string, ConnectionRecord>();
+  /** connections.json as read once for the current refresh batch. */
+  private batchRead: Promise<Map<string, ConnectionRecord>> | undefined;
 
   constructor(private readonly d: ConnectionsDeps) {
     this.clock = d.clock ?? systemClock;
   }
 
-  list(): Promise<ConnectionRecord[]> {
-    return this.d.store.all();
+  /** The records, with renewals not yet written laid over them. */
+  async list(): Promise<ConnectionRecord[]> {
+    return (await this.d.store.all()).map((c) => this.latest(c));
   }
 
-  get(name: string): Promise<ConnectionRecord | undefined> {
-    return this.d.store.get(name);
+  async get(name: string): Promise<ConnectionRecord | undefined> {
+    const rec = await this.d.store.get(name);
+    return rec && this.latest(rec);
   }
 
   /** The ssh config entry for a connection. */
@@ -84,8 +90,12 @@ export class Connections {
       await this.revokeQuietly(ws.id, pair.publicKey);
       throw e;
     }
-    await this.d.keys.save(ws.name, pair);
-    await this.d.knownHosts.pin(hostKeyAlias(ws.name), pass.hostKeys);
+    // The key and the pin are independent files: written side by side (each write waits on an
+    // fsync). The record, which names both, comes after them.
+    await Promise.all([
+      this.d.keys.save(ws.name, pair),
+      this.d.knownHosts.pin(hostKeyAlias(ws.name), pass.hostKeys),
+    ]);
     await this.d.store.put(rec);
     // Someone is waiting on this connect: write now, not after the coalescing window (that is
     // for renewals and sign-in, where many changes arrive together).
@@ -102,8 +112,11 @@ export class Connections {
    * Renews the pass for the key already registered. Pins and the config entry change only when
    * the backend's answer changed them; the caller writes the config once per batch.
    */
-  async renew(name: string): Promise<{ times: PassTimes; entryChanged: boolean }> {
-    const rec = await this.d.store.get(name);
+  async renew(
+    name: string,
+    opts: { deferWrite?: boolean } = {},
+  ): Promise<{ times: PassTimes; entryChanged: boolean; record: ConnectionRecord }> {
+    const rec = opts.deferWrite ? await this.batchRecord(name) : await this.get(name);
     if (!rec)
       throw new RuncodeError('not_connected', `${name} is not connected; run \`runcode connect ${name}\``);
     const issuedAt = this.clock.now();
@@ -113,16 +126,51 @@ export class Connections {
     validateHostEntry(entry);
     if (!sameKeys(rec.pass.hostKeys, pass.hostKeys))
       await this.d.knownHosts.pin(hostKeyAlias(name), pass.hostKeys);
-    await this.d.store.put(next);
+    if (opts.deferWrite) this.renewed.set(name, next);
+    else await this.d.store.put(next);
     const entryChanged = JSON.stringify(entry) !== JSON.stringify(this.entry(rec));
-    return { times: passTimes(next), entryChanged };
+    return { times: passTimes(next), entryChanged, record: next };
+  }
+
+  /**
+   * Writes the records that renewals with `deferWrite` changed, in one update, and lets the next
+   * batch read the file afresh. Rewriting connections.json once per renewal costs O(records) each
+   * (read, validate, write), O(records^2) a batch: 500 workspaces renewed at ~15 a second.
+   */
+  async flushRenewals(): Promise<void> {
+    this.batchRead = undefined;
+    if (this.renewed.size === 0) return;
+    const records = [...this.renewed.values()];
+    this.renewed.clear();
+    try {
+      await this.d.store.replaceMany(records);
+    } catch (e) {
+      // Kept for the next flush, unless a later renewal replaced them meanwhile.
+      for (const r of records) if (!this.renewed.has(r.name)) this.renewed.set(r.name, r);
+      throw e;
+    }
+  }
+
+  private latest(rec: ConnectionRecord): ConnectionRecord {
+    const r = this.renewed.get(rec.name);
+    return r && r.publicKey === rec.publicKey ? r : rec;
+  }
+
+  /** A record for a renewal in a batch: connections.json is read once per batch, not per workspace. */
+  private async batchRecord(name: string): Promise<ConnectionRecord | undefined> {
+    this.batchRead ??= this.d.store.all().then((all) => new Map(all.map((c) => [c.name, c])));
+    return this.renewed.get(name) ?? (await this.batchRead).get(name);
   }
 
   /** Revokes the pass (best effort), deletes the key and pins, and drops the entry. */
   async disconnect(name: string, opts: { revoke?: boolean } = {}): Promise<void> {
     const rec = await this.d.store.get(name);
+    this.renewed.delete(name);
     if (rec && opts.revoke !== false) await this.revokeQuietly(rec.workspaceId, rec.publicKey);
-    await this.d.config.remove(name);
+    // As in connect: someone is waiting, so no coalescing window.
+    const removed = this.d.config.remove(name);
+    await this.d.config.flush();
+    await removed;
     await this.d.keys.remove(name);
     await this.d.knownHosts.unpin(hostKeyAlias(name));
     await this.d.store.remove(name);
@@ -135,6 +183,8 @@ export class Connections {
    */
   async disconnectAll(opts: { revoke?: boolean } = {}): Promise<void> {
     const all = await this.d.store.all();
+    this.renewed.clear();
+    this.batchRead = undefined;
     if (opts.revoke !== false)
       await Promise.all(all.map((r) => this.revokeQuietly(r.workspaceId, r.publicKey)));
     await this.d.configFile.remove();

@@ -174,15 +174,15 @@ export class RuncodeApp {
     const refresher = new Refresher({
       clock: this.clock,
       renew: async (name) => {
-        const { times, entryChanged } = await this.connections.renew(name);
+        const { times, entryChanged, record } = await this.connections.renew(name, { deferWrite: true });
         this.trackedPasses.set(name, times.expiresAt);
-        if (entryChanged) {
-          const rec = await this.connections.get(name);
-          if (rec) void this.config.upsert(this.connections.entry(rec));
-        }
+        if (entryChanged) void this.config.upsert(this.connections.entry(record));
         return times;
       },
       onBatch: async (results) => {
+        // One connections.json write per batch; one that fails is retried with the next batch
+        // (the passes themselves are renewed on the server either way).
+        await this.connections.flushRenewals().catch(() => undefined);
         await this.config.flush(); // one config write per batch, if anything changed
         results.forEach((r) => onResult?.(r));
       },
@@ -246,6 +246,7 @@ export class RuncodeApp {
   async dispose(): Promise<void> {
     this.refresherInstance?.dispose();
     this.refresherInstance = undefined;
+    await this.connections.flushRenewals().catch(() => undefined);
     await this.config.dispose();
     this.session.dispose();
   }

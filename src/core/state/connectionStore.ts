@@ -59,6 +59,21 @@ export class ConnectionStore {
     }));
   }
 
+  /**
+   * Replaces many records in one write (a refresh batch). A record whose workspace was
+   * disconnected meanwhile, or reconnected with another key, is left as the file has it.
+   */
+  async replaceMany(records: readonly ConnectionRecord[]): Promise<void> {
+    const byName = new Map(records.map((r) => [r.name, r]));
+    await this.file.update((f) => ({
+      ...f,
+      connections: f.connections.map((c) => {
+        const r = byName.get(c.name);
+        return r && r.publicKey === c.publicKey ? r : c;
+      }),
+    }));
+  }
+
   async remove(name: string): Promise<void> {
     await this.file.update((f) => ({ ...f, connections: f.connections.filter((c) => c.name !== name) }));
   }
