@@ -1,10 +1,9 @@
 // JSON over HTTPS to the control plane, with the failure modes a user can act on mapped to
 // stable RuncodeError codes. HTTPS only (DESIGN.md): the token must never cross the wire in
 // clear. One keep-alive agent per transport so polling reuses a TLS session.
-import fs from 'node:fs';
 import https from 'node:https';
-import tls from 'node:tls';
 import { RuncodeError } from '../errors.js';
+import { trustedCaOptions } from './trustedCa.js';
 import { parseErrorBody } from './schemas.js';
 
 export const DEFAULT_TIMEOUT_MS = 15_000;
@@ -59,26 +58,6 @@ export function checkEndpoint(endpoint: string): URL {
   return url;
 }
 
-function loadCa(opts: HttpsTransportOptions): string | undefined {
-  let pem = opts.ca;
-  if (opts.caFile !== undefined) {
-    try {
-      pem = fs.readFileSync(opts.caFile, 'utf8');
-    } catch (e) {
-      const reason = (e as NodeJS.ErrnoException).code ?? String(e);
-      throw new RuncodeError('bad_ca', `cannot read the CA file "${opts.caFile}" (${reason})`);
-    }
-  }
-  if (pem === undefined) return undefined;
-  if (!pem.includes('-----BEGIN CERTIFICATE-----')) {
-    throw new RuncodeError(
-      'bad_ca',
-      `the CA ${opts.caFile ? `file "${opts.caFile}"` : ''} holds no PEM certificate`,
-    );
-  }
-  return pem;
-}
-
 export class HttpsTransport {
   readonly endpoint: string;
   private readonly base: URL;
@@ -92,15 +71,12 @@ export class HttpsTransport {
     this.base = checkEndpoint(opts.endpoint);
     this.basePath = this.base.pathname.replace(/\/+$/, '');
     this.endpoint = this.base.origin + this.basePath;
-    const ca = loadCa(opts);
     this.timeoutMs = opts.timeoutMs ?? DEFAULT_TIMEOUT_MS;
     this.maxBodyBytes = opts.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
     this.agent = new https.Agent({
       keepAlive: true,
       maxSockets: 8,
-      // The extra CA is added to Node's roots, not swapped for them: a real deployment behind
-      // a public certificate keeps working when a --ca is also configured.
-      ...(ca ? { ca: [...tls.rootCertificates, ca] } : {}),
+      ...trustedCaOptions(opts),
     });
   }
 

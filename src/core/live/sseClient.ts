@@ -6,15 +6,15 @@
 // errors. When to reconnect is the caller's decision (WorkspaceFeed owns the backoff).
 import type http from 'node:http';
 import https from 'node:https';
-import tls from 'node:tls';
 import type { TokenSource } from '../api/apiClient.js';
 import { checkEndpoint } from '../api/httpsTransport.js';
 import type { Clock } from '../clock.js';
 import { systemClock } from '../clock.js';
 import { RuncodeError } from '../errors.js';
+import { trustedCaOptions } from '../api/trustedCa.js';
 import type { SseEvent, SseLimits } from './sseParser.js';
 import { DEFAULT_SSE_LIMITS, SseParser } from './sseParser.js';
-import { loadCa, readSmall, streamNetworkError, streamRefusal } from './sseFailure.js';
+import { readSmall, streamNetworkError, streamRefusal } from './sseFailure.js';
 
 export const DEFAULT_IDLE_TIMEOUT_MS = 45_000;
 
@@ -71,9 +71,8 @@ export class SseClient {
     this.basePath = this.base.pathname.replace(/\/+$/, '');
     if (!opts.path.startsWith('/'))
       throw new RuncodeError('bad_argument', 'the event-stream path must start with /');
-    const ca = loadCa(opts);
     // No keep-alive: an event stream holds its socket for its whole life anyway.
-    this.agent = new https.Agent({ keepAlive: false, ...(ca ? { ca: [...tls.rootCertificates, ca] } : {}) });
+    this.agent = new https.Agent({ keepAlive: false, ...trustedCaOptions(opts) });
     this.clock = opts.clock ?? systemClock;
     this.idleTimeoutMs = opts.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS;
     this.limits = { ...DEFAULT_SSE_LIMITS, ...opts.limits };

@@ -1,7 +1,6 @@
 // How an event-stream connection fails, in words a user can act on: a response that is not a
 // stream (with the server's error body when it sent one), and socket/TLS errors. Plus the CA
 // loading the client needs, the same rules as the JSON transport's.
-import fs from 'node:fs';
 import type http from 'node:http';
 import { parseErrorBody } from '../api/schemas.js';
 import { RuncodeError } from '../errors.js';
@@ -61,23 +60,6 @@ export function streamNetworkError(e: Error, endpoint: string): RuncodeError {
       cause: e,
     },
   );
-}
-
-/** The extra CA (PEM text, or read from a file), or undefined for the system roots alone. */
-export function loadCa(opts: { ca?: string; caFile?: string }): string | undefined {
-  let pem = opts.ca;
-  if (opts.caFile !== undefined) {
-    try {
-      pem = fs.readFileSync(opts.caFile, 'utf8');
-    } catch (e) {
-      const reason = (e as NodeJS.ErrnoException).code ?? String(e);
-      throw new RuncodeError('bad_ca', `cannot read the CA file "${opts.caFile}" (${reason})`);
-    }
-  }
-  if (pem !== undefined && !pem.includes('-----BEGIN CERTIFICATE-----')) {
-    throw new RuncodeError('bad_ca', 'the CA holds no PEM certificate');
-  }
-  return pem;
 }
 
 /** Reads at most 64 KiB of a refused response (an error body), then stops. */
