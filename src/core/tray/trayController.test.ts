@@ -4,6 +4,7 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import fs from 'node:fs';
 import http from 'node:http';
+import https from 'node:https';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -18,6 +19,7 @@ import { TrayController } from './trayController.js';
 let srv: TestServer;
 let dir: string;
 let controller: TrayController;
+let app: RuncodeApp;
 const opened: string[] = [];
 const events: { event: EventName; payload: unknown }[] = [];
 
@@ -59,7 +61,7 @@ beforeAll(async () => {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rc-tray-'));
   const stateDir = path.join(dir, 'state dir with spaces');
   fs.mkdirSync(stateDir, { recursive: true });
-  const app = new RuncodeApp({
+  app = new RuncodeApp({
     stateDir,
     sshConfigPath: path.join(dir, 'home', '.ssh', 'config'),
     secrets: new MemorySecretStore(),
@@ -177,4 +179,43 @@ describe('TrayController through the router', () => {
     expect(fs.existsSync(kh) ? fs.readFileSync(kh, 'utf8') : '').not.toContain('runcode-gateway.api');
     expect((await call<SessionView>('session:get')).signedIn).toBe(false);
   });
+
+  it('says "sign in again" once the token is revoked, and the live mode change is pushed', async () => {
+    await call('session:trySandbox');
+    const token = await app.session.token();
+    await fetchJson(srv, '/oauth/revoke', { token });
+    const from = events.length;
+    controller.resume(); // as on wake: the stream reconnects now, and is refused
+    await until('sign-in notice', () =>
+      events
+        .slice(from)
+        .find((e) => e.event === 'notice' && (e.payload as { code?: string }).code === 'sign_in_needed'),
+    );
+    await until('live mode pushed', () =>
+      events
+        .slice(from)
+        .find((e) => e.event === 'session:changed' && (e.payload as SessionView).liveMode !== 'stream'),
+    );
+    expect(controller.trayState()).toBe('attention');
+  });
 });
+
+function fetchJson(server: TestServer, p: string, body: unknown): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const data = JSON.stringify(body);
+    const req = https.request(
+      `${server.endpoint}${p}`,
+      {
+        method: 'POST',
+        ca: server.ca,
+        headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(data) },
+      },
+      (res) => {
+        res.resume();
+        resolve(res.statusCode ?? 0);
+      },
+    );
+    req.on('error', reject);
+    req.end(data);
+  });
+}

@@ -330,13 +330,26 @@ export class TrayController {
       clock: this.app.clock,
     });
     this.feed = feed;
+    let lastMode = feed.mode;
+    let toldSignIn = false;
     this.stopFeed = feed.subscribe((snap) => {
-      const wasMode = this.sessionView().liveMode;
       this.workspaces = snap.workspaces;
       this.settlePending();
       this.emit('workspaces:changed', this.workspaceList());
       this.emitForwards();
-      if (wasMode !== snap.mode) this.emit('session:changed', this.sessionView());
+      if (snap.mode !== lastMode) {
+        lastMode = snap.mode;
+        this.emit('session:changed', this.sessionView());
+      }
+      // A revoked or expired token: say so once, instead of a silent "offline".
+      if (snap.error?.code === 'unauthorized' && !toldSignIn) {
+        toldSignIn = true;
+        this.notice(
+          'warning',
+          'Your RunCode sign-in has expired or was revoked: sign in again.',
+          'sign_in_needed',
+        );
+      } else if (snap.mode === 'stream') toldSignIn = false;
     });
     await feed.start();
     this.workspaces = feed.workspaces;
