@@ -65,6 +65,7 @@ export class Session {
 
   /** The browser flow against `endpoint`; on success the token and endpoint are saved. */
   async signIn(req: SignInRequest): Promise<Me> {
+    await this.settings.get(); // a damaged settings file is refused before anything changes
     const endpoint = checkEndpoint(req.endpoint).toString().replace(/\/$/, '');
     const base = { endpoint, ...(req.caFile ? { caFile: req.caFile } : {}) };
     const api = new ApiClient(base);
@@ -87,6 +88,7 @@ export class Session {
 
   /** Saves a token obtained elsewhere (the sandbox, tests) after checking it works. */
   async adoptToken(endpoint: string, caFile: string | undefined, token: string): Promise<Me> {
+    await this.settings.get(); // a damaged settings file is refused before anything changes
     const me = await new ApiClient({ endpoint, ...(caFile ? { caFile } : {}), token }).me();
     await this.secrets.set(TOKEN, token);
     await this.settings.set({ endpoint, caFile });
