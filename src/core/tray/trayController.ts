@@ -11,12 +11,7 @@ import type {
 } from '../../shared/contract.js';
 import type { Me, Workspace } from '../../shared/protocol.js';
 import { followAutoApprove } from '../auth/autoApprove.js';
-import { runDoctor } from '../app/doctor.js';
 import type { RuncodeApp } from '../app/runcodeApp.js';
-import { detectEditors } from '../editors/detectEditors.js';
-import { EDITORS } from '../editors/editorUrl.js';
-import { assertAllowedUrl } from '../editors/allowedUrl.js';
-import { launchEditor } from '../editors/launchEditor.js';
 import type { LaunchDeps } from '../editors/launchEditor.js';
 import { RuncodeError, toErrorInfo } from '../errors.js';
 import { ForwardManager } from '../forwards/forwardManager.js';
@@ -24,6 +19,7 @@ import { WorkspaceFeed } from '../live/workspaceFeed.js';
 import type { ConnectionRecord } from '../state/connectionStore.js';
 import { createRouter } from '../ipc/router.js';
 import type { RouterPort } from '../../shared/contract.js';
+import { DesktopActions } from './desktopActions.js';
 import { forwardViews, workspaceViews } from './views.js';
 
 export interface Sandbox {
@@ -48,11 +44,10 @@ export interface TrayControllerOptions {
   onSettingsChanged?(s: Settings): void;
 }
 
-/** A pass this close to expiry is renewed before an editor opens. */
-const FRESH_ENOUGH_MS = 5 * 60_000;
-
 export class TrayController {
   readonly router: RouterPort;
+  /** Editors, browser, settings, the ssh config block, doctor: calls that hold no tray state. */
+  readonly actions: DesktopActions;
   private readonly app: RuncodeApp;
   private readonly listeners = new Set<<E extends EventName>(event: E, payload: Events[E]) => void>();
   private readonly pending = new Map<string, 'start' | 'stop'>();
@@ -77,6 +72,19 @@ export class TrayController {
       clock: this.app.clock,
     });
     this.forwards.subscribe(() => this.emitForwards());
+    this.actions = new DesktopActions({
+      app: this.app,
+      openUrl: (url) => o.openUrl(url),
+      platform: o.platform ?? process.platform,
+      ...(o.env ? { env: o.env } : {}),
+      ...(o.spawn ? { spawn: o.spawn } : {}),
+      ...(o.onSettingsChanged ? { onSettingsChanged: o.onSettingsChanged } : {}),
+      known: (name) => ({
+        workspace: this.workspaces.find((w) => w.name === name),
+        connection: this.connections.find((c) => c.name === name),
+      }),
+      connect: (name) => this.connect(name).then(() => undefined),
+    });
     this.router = createRouter(this);
   }
 
@@ -227,73 +235,6 @@ export class TrayController {
     return this.toggleForward(workspace, remotePort, true);
   }
 
-  editorList() {
-    const found = detectEditors(this.platform, this.o.env ?? process.env);
-    return EDITORS.map((e) => ({ ...e, ...(found[e.id] !== undefined ? { installed: found[e.id] } : {}) }));
-  }
-
-  async openEditor(name: string, editor?: Settings['defaultEditor']): Promise<void> {
-    const chosen = editor ?? (await this.app.settings.get()).defaultEditor;
-    const ws = this.workspaces.find((w) => w.name === name) ?? (await this.app.findWorkspace(name));
-    const rec = this.connections.find((c) => c.name === name);
-    await launchEditor(
-      {
-        editor: chosen,
-        name,
-        workdir: rec?.pass.workdir ?? ws.workdir,
-        user: rec?.pass.user ?? `ws-${name}`,
-        webIdeUrl: ws.webIdeUrl,
-      },
-      {
-        platform: this.platform,
-        ...(this.o.env ? { env: this.o.env } : {}),
-        ...(this.o.spawn ? { spawn: this.o.spawn } : {}),
-        openUrl: (url) => this.o.openUrl(url),
-        // The entry must exist and the pass be fresh before the editor dials in.
-        ensureReady: async () => {
-          const current = await this.app.connections.get(name);
-          const left = current ? Date.parse(current.pass.expiresAt) - this.app.clock.now() : 0;
-          if (!current || left < FRESH_ENOUGH_MS) await this.connect(name);
-        },
-      },
-    );
-  }
-
-  async openBrowser(url: string): Promise<void> {
-    const u = new URL(assertAllowedUrl(url));
-    if (u.protocol !== 'https:' && u.protocol !== 'http:')
-      throw new RuncodeError('bad_url', 'only web pages open in the browser');
-    await this.o.openUrl(u.toString());
-  }
-
-  async settingsSet(patch: Partial<Settings>): Promise<Settings> {
-    const s = await this.app.settings.set(patch);
-    this.o.onSettingsChanged?.(s);
-    return publicSettings(s);
-  }
-
-  async settingsGet(): Promise<Settings> {
-    return publicSettings(await this.app.settings.get());
-  }
-
-  async sshConfig() {
-    const hosts = (await this.app.configFile.read()).map((e) => `runcode.${e.name}`);
-    return {
-      path: this.app.configFile.path,
-      hosts,
-      backupPath: `${this.app.configFile.path}.runcode-backup`,
-    };
-  }
-
-  async removeSshConfig() {
-    await this.app.configFile.remove();
-    return this.sshConfig();
-  }
-
-  doctor() {
-    return runDoctor(this.app);
-  }
-
   hideWindow(): void {
     this.o.hideWindow?.();
   }
@@ -307,10 +248,6 @@ export class TrayController {
   }
 
   // --- internals ---
-
-  private get platform(): NodeJS.Platform {
-    return this.o.platform ?? process.platform;
-  }
 
   private endpoint: string | undefined;
 
@@ -458,14 +395,4 @@ export class TrayController {
       }
     }
   }
-}
-
-function publicSettings(s: Settings): Settings {
-  return {
-    ...(s.endpoint ? { endpoint: s.endpoint } : {}),
-    ...(s.caFile ? { caFile: s.caFile } : {}),
-    defaultEditor: s.defaultEditor,
-    launchAtLogin: s.launchAtLogin,
-    notifications: s.notifications,
-  };
 }

@@ -1,0 +1,110 @@
+// The popover's calls that hold no tray state: open an editor or a page, read and change
+// settings, look at or remove the ssh config block, run the doctor.
+import type { EditorInfo, Settings, SshConfigInfo } from '../../shared/contract.js';
+import type { Workspace } from '../../shared/protocol.js';
+import { runDoctor } from '../app/doctor.js';
+import type { RuncodeApp } from '../app/runcodeApp.js';
+import { assertAllowedUrl } from '../editors/allowedUrl.js';
+import { detectEditors } from '../editors/detectEditors.js';
+import { EDITORS } from '../editors/editorUrl.js';
+import { launchEditor } from '../editors/launchEditor.js';
+import type { LaunchDeps } from '../editors/launchEditor.js';
+import { RuncodeError } from '../errors.js';
+import type { ConnectionRecord } from '../state/connectionStore.js';
+
+/** A pass this close to expiry is renewed before an editor opens. */
+const FRESH_ENOUGH_MS = 5 * 60_000;
+
+export interface DesktopActionsOptions {
+  app: RuncodeApp;
+  openUrl(url: string): Promise<void>;
+  platform: NodeJS.Platform;
+  env?: NodeJS.ProcessEnv;
+  spawn?: LaunchDeps['spawn'];
+  onSettingsChanged?(s: Settings): void;
+  /** What the tray already knows of a workspace (saves a list call). */
+  known(name: string): { workspace?: Workspace; connection?: ConnectionRecord };
+  /** Fresh key, pass and entry (the tray's connect, which also updates its view). */
+  connect(name: string): Promise<void>;
+}
+
+export class DesktopActions {
+  constructor(private readonly o: DesktopActionsOptions) {}
+
+  editorList(): EditorInfo[] {
+    const found = detectEditors(this.o.platform, this.o.env ?? process.env);
+    return EDITORS.map((e) => ({ ...e, ...(found[e.id] !== undefined ? { installed: found[e.id] } : {}) }));
+  }
+
+  async openEditor(name: string, editor?: Settings['defaultEditor']): Promise<void> {
+    const { app } = this.o;
+    const chosen = editor ?? (await app.settings.get()).defaultEditor;
+    const known = this.o.known(name);
+    const ws = known.workspace ?? (await app.findWorkspace(name));
+    const rec = known.connection;
+    await launchEditor(
+      {
+        editor: chosen,
+        name,
+        workdir: rec?.pass.workdir ?? ws.workdir,
+        user: rec?.pass.user ?? `ws-${name}`,
+        webIdeUrl: ws.webIdeUrl,
+      },
+      {
+        platform: this.o.platform,
+        ...(this.o.env ? { env: this.o.env } : {}),
+        ...(this.o.spawn ? { spawn: this.o.spawn } : {}),
+        openUrl: (url) => this.o.openUrl(url),
+        // The entry must exist and the pass be fresh before the editor dials in.
+        ensureReady: async () => {
+          const current = await app.connections.get(name);
+          const left = current ? Date.parse(current.pass.expiresAt) - app.clock.now() : 0;
+          if (!current || left < FRESH_ENOUGH_MS) await this.o.connect(name);
+        },
+      },
+    );
+  }
+
+  async openBrowser(url: string): Promise<void> {
+    const u = new URL(assertAllowedUrl(url));
+    if (u.protocol !== 'https:' && u.protocol !== 'http:')
+      throw new RuncodeError('bad_url', 'only web pages open in the browser');
+    await this.o.openUrl(u.toString());
+  }
+
+  async settingsSet(patch: Partial<Settings>): Promise<Settings> {
+    const s = await this.o.app.settings.set(patch);
+    this.o.onSettingsChanged?.(s);
+    return publicSettings(s);
+  }
+
+  async settingsGet(): Promise<Settings> {
+    return publicSettings(await this.o.app.settings.get());
+  }
+
+  async sshConfig(): Promise<SshConfigInfo> {
+    const file = this.o.app.configFile;
+    const hosts = (await file.read()).map((e) => `runcode.${e.name}`);
+    return { path: file.path, hosts, backupPath: `${file.path}.runcode-backup` };
+  }
+
+  async removeSshConfig(): Promise<SshConfigInfo> {
+    await this.o.app.configFile.remove();
+    return this.sshConfig();
+  }
+
+  doctor() {
+    return runDoctor(this.o.app);
+  }
+}
+
+/** Settings as the popover sees them (not the remembered forwards and ports). */
+function publicSettings(s: Settings): Settings {
+  return {
+    ...(s.endpoint ? { endpoint: s.endpoint } : {}),
+    ...(s.caFile ? { caFile: s.caFile } : {}),
+    defaultEditor: s.defaultEditor,
+    launchAtLogin: s.launchAtLogin,
+    notifications: s.notifications,
+  };
+}
