@@ -198,6 +198,18 @@ describe('TrayController through the router', () => {
     );
     expect(controller.trayState()).toBe('attention');
   });
+
+  it('after signing out and in again, forwards work again', async () => {
+    await call('session:signOut');
+    await call('session:trySandbox');
+    await call('workspaces:start', { name: 'api' });
+    await until('running', () => lastWorkspaces()?.find((x) => x.name === 'api' && x.state === 'running'));
+    await call('forwards:toggle', { workspace: 'api', remotePort: srv.apiPort, enabled: true });
+    const active = await until('active', () =>
+      lastForwards()?.find((x) => x.remotePort === srv.apiPort && x.state === 'active'),
+    );
+    expect(await get(active.url!)).toBe(API_PAGE);
+  });
 });
 
 function fetchJson(server: TestServer, p: string, body: unknown): Promise<number> {

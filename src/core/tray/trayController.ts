@@ -178,7 +178,10 @@ export class TrayController {
 
   async signOut(): Promise<SessionView> {
     this.stopSignedIn();
-    await this.forwards.dispose().catch(() => undefined);
+    // Close every forward but keep the manager: the next sign-in uses it again.
+    await Promise.all(
+      this.forwards.list().map((f) => this.forwards.remove(f.workspace, f.remotePort).catch(() => undefined)),
+    );
     await this.app.signOut();
     await this.app.settings.set({ forwards: [] });
     this.signedIn = false;
