@@ -10,6 +10,9 @@ import path from 'node:path';
 import type { Row } from './lib/report.js';
 import { printRows } from './lib/report.js';
 
+/** A group that runs longer than this is killed and reported as crashed. */
+const GROUP_TIMEOUT_S = Number(process.env.BENCH_GROUP_TIMEOUT ?? 600);
+
 export const GROUPS = ['forward', 'connect', 'config', 'refresher', 'popover', 'idle', 'memory'] as const;
 
 /** First line a tool prints about its version (`ssh -V` prints on stderr). */
@@ -41,9 +44,20 @@ function runGroup(
     const child = spawn(
       process.execPath,
       ['--import', 'tsx', path.join(import.meta.dirname, 'figures', `${name}.ts`), ...passThrough],
-      { stdio: ['ignore', 'inherit', 'inherit'], env: { ...process.env, BENCH_OUT: out } },
+      // Its own process group, so a group that hangs goes with its gateway, server, ssh, browser.
+      { stdio: ['ignore', 'inherit', 'inherit'], env: { ...process.env, BENCH_OUT: out }, detached: true },
     );
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      try {
+        process.kill(-child.pid!, 'SIGKILL');
+      } catch {
+        // already gone
+      }
+    }, GROUP_TIMEOUT_S * 1000);
     child.on('close', (code, signal) => {
+      clearTimeout(timer);
       const seconds = (performance.now() - t0) / 1000;
       let rows: Row[] | undefined;
       try {
@@ -53,7 +67,11 @@ function runGroup(
       }
       fs.rmSync(path.dirname(out), { recursive: true, force: true });
       if (code === 0 && rows) resolve({ rows, seconds });
-      else resolve({ seconds, error: `exited ${signal ?? code}` });
+      else
+        resolve({
+          seconds,
+          error: timedOut ? `timed out after ${GROUP_TIMEOUT_S} s` : `exited ${signal ?? code}`,
+        });
     });
   });
 }

@@ -1,18 +1,20 @@
 // The core as one long-running process (what the tray's main process or `runcode agent` holds),
 // for the memory figure: N workspaces connected, the refresher and connection watch running, and
-// forwards through ForwardManager. Plain JS so it runs on the built dist/ with bare `node`
-// (as shipped), or on src/ under `node --import tsx`.
+// forwards through ForwardManager. Plain JS so it runs on a tsc build of src/ with bare `node`
+// (as shipped); `root` is the build's directory.
 //
-//   node bench/lib/coreHost.mjs '{"root":"dist","endpoint":..,"caFile":..,"token":..,"connect":50,
+//   node bench/lib/coreHost.mjs '{"root":"/abs/build","endpoint":..,"caFile":..,"token":..,"connect":50,
 //     "forwards":[{"workspace":"ws-0","port":8080}],"stateDir":..,"sshConfig":..}'
-// prints {"ready":true,"localPorts":[...]} once set up; on a line "exit" on stdin it disposes
+// prints {"ready":true,"localPorts":[...]} once set up; a line "mem" on stdin answers
+// process.memoryUsage(); on a line "exit" it disposes
 // everything, prints {"done":true,...} and exits.
 import fs from 'node:fs';
 import path from 'node:path';
 import readline from 'node:readline';
+import { pathToFileURL } from 'node:url';
 
 const o = JSON.parse(process.argv[2]);
-const base = new URL(`../../${o.root}/`, import.meta.url);
+const base = pathToFileURL(`${o.root}/`);
 const load = (p) => import(new URL(p, base).href);
 const { RuncodeApp } = await load('core/app/runcodeApp.js');
 const { MemorySecretStore } = await load('core/secrets/memorySecretStore.js');
@@ -37,6 +39,10 @@ for (const f of o.forwards)
 process.stdout.write(`${JSON.stringify({ ready: true, localPorts })}\n`);
 
 readline.createInterface({ input: process.stdin }).on('line', async (line) => {
+  if (line.trim() === 'mem') {
+    process.stdout.write(`${JSON.stringify(process.memoryUsage())}\n`);
+    return;
+  }
   if (line.trim() !== 'exit') return;
   const heap = process.memoryUsage();
   stopWatching();
