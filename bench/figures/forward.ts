@@ -114,10 +114,13 @@ export async function forwardFigures(): Promise<Row[]> {
     progress(`forward: first byte, ${latencyRounds} rounds x ${connections} fresh connections x 3 paths`);
     const p50: number[][] = paths.map(() => []);
     const p99: number[][] = paths.map(() => []);
+    const cpuPerConn: number[][] = paths.map(() => []);
     await interleaved(paths, latencyRounds, async (p, j) => {
       const xs: number[] = [];
+      const c0 = p.cpu?.() ?? 0;
       for (let i = 0; i < connections; i++)
         xs.push((await probe.ask<{ ms: number }>({ op: 'first-byte', port: p.echo })).ms);
+      if (p.cpu) cpuPerConn[j]!.push((p.cpu() - c0) / connections);
       p50[j]!.push(percentile(xs, 50));
       p99[j]!.push(percentile(xs, 99));
     });
@@ -153,8 +156,9 @@ export async function forwardFigures(): Promise<Row[]> {
         note:
           `Download through a loopback listener -> SSH channel -> the real gateway (own process) -> the workspace's byte source; ` +
           `a separate client process reads it to the end; ${rounds} rounds interleaved, median (min-max). ` +
-          `ours negotiates ssh2's cipher with the gateway, OpenSSH its default (${ssh.cipher}); the gateway (ssh2, one thread) ` +
-          `is shared by both and is the bottleneck either way: ours and OpenSSH both reach about a quarter of raw loopback.`,
+          `ours negotiates ssh2's cipher with the gateway, OpenSSH its default (${ssh.cipher}). On this machine the gateway, ` +
+          `the forwarding client and the reading client share ${os.cpus().length} cores: the client CPU per GiB (next rows) ` +
+          `is taken from the gateway, so the client that spends less CPU moves more.`,
       },
       {
         figure: `forward throughput ${mib} MiB: ours vs raw loopback (the limit)`,
@@ -180,6 +184,17 @@ export async function forwardFigures(): Promise<Row[]> {
           `${connections} fresh connections per round, ${latencyRounds} rounds: connect to the local listener, one byte to the ` +
           `workspace's echo service and back (a new SSH channel and a new gateway-side connect each). Raw loopback p50 ` +
           `${ms(p50[RAW]!).median.toFixed(3)} ms.`,
+      },
+      {
+        figure: '  forward CPU per fresh connection, client side: ours vs OpenSSH',
+        ours: measure(cpuPerConn[OURS]!, 'us', 0),
+        reference: measure(cpuPerConn[SSH]!, 'us', 0),
+        target: '-',
+        met: null,
+        note:
+          'utime+stime of the forwarding process per first-byte round (accept, channel open, one byte each way, close): ' +
+          'ssh2 and Node streams in JavaScript against OpenSSH in C. On two cores shared with the gateway and the ' +
+          'client, that CPU is most of the first-byte difference.',
       },
       {
         figure: 'forwarded first byte p99: ours vs OpenSSH',
