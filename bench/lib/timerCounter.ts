@@ -79,3 +79,13 @@ export function mainThreadSwitches(): number {
     return Number.NaN;
   }
 }
+
+/** CPU (user + system) of this process's main thread in ms (Linux); NaN elsewhere. */
+export function mainThreadCpuMs(): number {
+  try {
+    const f = fs.readFileSync(`/proc/self/task/${process.pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    return ((Number(f[11]) + Number(f[12])) / 100) * 1000; // clock ticks at 100 Hz
+  } catch {
+    return Number.NaN;
+  }
+}
