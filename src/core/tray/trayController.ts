@@ -64,6 +64,7 @@ export class TrayController {
   private sandbox: Sandbox | undefined;
   private refreshFailing = new Set<string>();
   private stopWatching: (() => void) | undefined;
+  private reloadQueued = false;
 
   constructor(private readonly o: TrayControllerOptions) {
     this.app = o.app;
@@ -300,7 +301,14 @@ export class TrayController {
         this.refreshFailing.add(r.name);
         this.notice('warning', `Could not renew the pass for ${r.name}: ${r.error?.message}`, r.error?.code);
       }
-      void this.reloadConnections();
+      // Results arrive one per workspace at the end of a batch: read the connections once for all.
+      if (!this.reloadQueued) {
+        this.reloadQueued = true;
+        setImmediate(() => {
+          this.reloadQueued = false;
+          void this.reloadConnections();
+        });
+      }
     });
     this.stopWatching = this.app.watchConnections();
     const saved = (await this.app.settings.get()).forwards;
