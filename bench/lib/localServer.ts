@@ -1,13 +1,12 @@
 // Starts the real local server (bench/lib/serverHost.ts) in its own process with N workspaces,
 // signs in (OAuth + PKCE, auto-approved), and builds the core (RuncodeApp) against it in a temp
 // HOME and state dir, the way the CLI and the tray do (an in-memory secret store).
-import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import readline from 'node:readline';
 import { RuncodeApp } from '../../src/core/app/runcodeApp.js';
+import { startReadyLineProcess } from '../../src/core/testing/readyLineProcess.js';
 import { MemorySecretStore } from '../../src/core/secrets/memorySecretStore.js';
 import { SettingsFile } from '../../src/core/state/settingsFile.js';
 import type { ServerOptions } from '../../src/server/startServer.js';
@@ -39,41 +38,24 @@ export async function startLocalServer(
 ): Promise<LocalServer> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'rc-bench-srv-'));
   fs.writeFileSync(path.join(dataDir, 'workspaces.json'), JSON.stringify({ workspaces }));
-  const child = spawn(
-    process.execPath,
+  const p = await startReadyLineProcess<{ endpoint: string; caFile: string; gateway: string }>(
     [
       '--import',
       'tsx',
       path.join(import.meta.dirname, 'serverHost.ts'),
       JSON.stringify({ bootDelayMs: 0, stopDelayMs: 0, ...opts, dataDir }),
     ],
-    { stdio: ['pipe', 'pipe', 'inherit'] },
+    // stdin stays open: the host stops when its parent goes away.
+    { dataDir, stdio: ['pipe', 'pipe', 'inherit'], label: 'the local server' },
   );
-  const exited = new Promise<void>((r) => child.once('exit', () => r()));
-  const close = async () => {
-    if (child.exitCode === null && child.signalCode === null) {
-      child.kill('SIGTERM');
-      const hard = setTimeout(() => child.kill('SIGKILL'), 5000);
-      await exited;
-      clearTimeout(hard);
-    }
-    fs.rmSync(dataDir, { recursive: true, force: true });
+  const ca = fs.readFileSync(p.ready.caFile, 'utf8');
+  return {
+    ...p.ready,
+    dataDir,
+    child: p.child,
+    token: () => oauthLogin(p.ready.endpoint, ca),
+    close: p.close,
   };
-  try {
-    const ready = await new Promise<{ endpoint: string; caFile: string; gateway: string }>(
-      (resolve, reject) => {
-        child.once('exit', (code) =>
-          reject(new Error(`the local server exited (${code}) before it was ready`)),
-        );
-        readline.createInterface({ input: child.stdout! }).once('line', (l) => resolve(JSON.parse(l)));
-      },
-    );
-    const ca = fs.readFileSync(ready.caFile, 'utf8');
-    return { ...ready, dataDir, child, token: () => oauthLogin(ready.endpoint, ca), close };
-  } catch (e) {
-    await close();
-    throw e;
-  }
 }
 
 export interface BenchCore {

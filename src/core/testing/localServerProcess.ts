@@ -1,10 +1,10 @@
 // Runs the real `runcode server` as a child process, black box, the way a user runs it: it prints
 // `{"endpoint","caFile","gateway"}` when ready. From the sources (tsx) for core tests, or the
 // built `bin/runcode` for CLI tests.
-import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { startReadyLineProcess } from './readyLineProcess.js';
 
 const REPO = path.resolve(import.meta.dirname, '../../..');
 
@@ -38,44 +38,16 @@ export async function startLocalServerProcess(opts: LocalServerOptions = {}): Pr
   args.push('--boot-delay', String(opts.bootDelayMs ?? 50));
   if (opts.passTtlSeconds !== undefined) args.push('--pass-ttl', String(opts.passTtlSeconds));
   if (opts.autoApprove) args.push('--auto-approve');
-  const child = spawn(process.execPath, args, { cwd: REPO, stdio: ['ignore', 'pipe', 'pipe'] });
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  let stderr = '';
-  child.stderr.on('data', (b: Buffer) => (stderr = (stderr + b.toString()).slice(-8000)));
-  const close = async () => {
-    if (child.exitCode === null && child.signalCode === null) {
-      child.kill('SIGTERM');
-      const hard = setTimeout(() => child.kill('SIGKILL'), 5000);
-      await exited;
-      clearTimeout(hard);
-    }
-    fs.rmSync(dataDir, { recursive: true, force: true });
+  const p = await startReadyLineProcess<{ endpoint: string; caFile: string; gateway: string }>(args, {
+    dataDir,
+    cwd: REPO,
+    label: 'runcode server',
+  });
+  return {
+    ...p.ready,
+    ca: fs.readFileSync(p.ready.caFile, 'utf8'),
+    dataDir,
+    stderr: p.stderr,
+    close: p.close,
   };
-  try {
-    const ready = await new Promise<{ endpoint: string; caFile: string; gateway: string }>(
-      (resolve, reject) => {
-        let out = '';
-        const timer = setTimeout(
-          () => reject(new Error(`runcode server did not start in 30 s: ${stderr}`)),
-          30_000,
-        );
-        child.stdout.on('data', (b: Buffer) => {
-          out += b.toString();
-          const nl = out.indexOf('\n');
-          if (nl < 0) return;
-          clearTimeout(timer);
-          try {
-            resolve(JSON.parse(out.slice(0, nl)) as { endpoint: string; caFile: string; gateway: string });
-          } catch {
-            reject(new Error(`runcode server printed ${out.slice(0, nl)}`));
-          }
-        });
-        child.once('exit', (code) => reject(new Error(`runcode server exited (${code}): ${stderr}`)));
-      },
-    );
-    return { ...ready, ca: fs.readFileSync(ready.caFile, 'utf8'), dataDir, stderr: () => stderr, close };
-  } catch (e) {
-    await close();
-    throw e;
-  }
 }
