@@ -34,10 +34,19 @@ export function ed25519PublicBlob(raw: Buffer): Buffer {
 /** Generates a fresh ed25519 pair; `comment` must be a single printable line. */
 export function generateEd25519KeyPair(comment = ''): Ed25519KeyPair {
   if (!/^[\x20-\x7e]*$/.test(comment)) throw new Error('key comment must be printable ASCII');
-  const { publicKey, privateKey } = crypto.generateKeyPairSync('ed25519');
-  const jwk = privateKey.export({ format: 'jwk' });
-  const pub = Buffer.from(publicKey.export({ format: 'jwk' }).x as string, 'base64url');
-  const seed = Buffer.from(jwk.d as string, 'base64url');
+  // DER straight out of the key generation, never KeyObject.export({format: 'jwk'}): on Node 20
+  // that export can deadlock the process (it allocates while holding the key's mutex, a GC then
+  // finalizes the generation job, which takes the same mutex; seen as a hung test worker, stack
+  // ExportJWKEdKey -> GC -> ~KeyGenJob -> uv_mutex_lock).
+  const { publicKey, privateKey } = crypto.generateKeyPairSync('ed25519', {
+    publicKeyEncoding: { type: 'spki', format: 'der' },
+    privateKeyEncoding: { type: 'pkcs8', format: 'der' },
+  });
+  // SPKI for ed25519 is a fixed 12-byte header + the 32-byte key; PKCS#8, 16 bytes + the seed.
+  if (publicKey.length !== 44 || privateKey.length !== 48)
+    throw new Error('unexpected ed25519 DER from node:crypto');
+  const pub = publicKey.subarray(12);
+  const seed = privateKey.subarray(16);
   const blob = ed25519PublicBlob(pub);
   const check = crypto.randomBytes(4);
   let priv = Buffer.concat([
