@@ -7,6 +7,7 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { isRuncodeError } from '../errors.js';
+import { OTHER_USER, otherUserSkipReason, runAsOtherUser } from '../testing/asOtherUser.js';
 import type { HostEntry } from './sshConfigBlock.js';
 import { BEGIN_MARKER, END_MARKER } from './sshConfigBlock.js';
 import { SshConfigFile, defaultSshConfigPath } from './sshConfigFile.js';
@@ -301,12 +302,11 @@ interface ChildResult {
   stdout: string;
   stderr: string;
 }
-function runChild(code: string, args: string[], as?: { uid: number; gid: number }): Promise<ChildResult> {
+function runChild(code: string, args: string[]): Promise<ChildResult> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', code, ...args], {
       cwd: ROOT,
       stdio: ['ignore', 'pipe', 'pipe'],
-      ...as,
     });
     let stdout = '';
     let stderr = '';
@@ -318,23 +318,22 @@ function runChild(code: string, args: string[], as?: { uid: number; gid: number 
 }
 
 describe('SshConfigFile across processes', () => {
-  it('an unprivileged user who may not write the file or its directory gets config_not_writable', async () => {
-    // Root may write anything, so as root the writer runs as \`nobody\` (as a user would run it).
-    const isRoot = process.getuid?.() === 0;
-    const as = isRoot ? { uid: 65534, gid: 65534 } : undefined;
-    if (!isRoot) console.warn('not root: the writer runs as the current user against a root-only directory');
+  const skip = otherUserSkipReason();
+  if (skip) console.warn(`skipped "an unprivileged user ... config_not_writable": ${skip}`);
+  it.skipIf(skip)('an unprivileged user who may not write the file or its directory gets config_not_writable', async () => {
+    // Root may write anything, so the writer runs as \`nobody\` (as a user would run it).
     writeCfg(OTHER, 0o644);
     fs.chmodSync(home, 0o755);
     fs.chmodSync(path.dirname(cfg), 0o755);
-    if (isRoot) fs.chownSync(cfg, 65534, 65534); // their file, in a directory they may not write
-    const code = `
-      const { SshConfigFile } = await import(${JSON.stringify(MODULE_URL)});
-      const [cfg, state] = process.argv.slice(1);
+    fs.chownSync(cfg, OTHER_USER.uid, OTHER_USER.gid); // their file, in a directory they may not write
+    const source = `
+      import { SshConfigFile } from ${JSON.stringify(path.join(ROOT, 'src/core/ssh/sshConfigFile.ts'))};
+      const [cfg, state] = process.argv.slice(2);
       const e = { name: 'api', hostName: '127.0.0.1', port: 2222, user: 'u', identityFile: '/k/api',
         knownHostsFile: '/k/known_hosts', hostKeyAlias: 'runcode-gateway' };
       try { await new SshConfigFile({ path: cfg, stateDir: state }).apply([e]); console.log('written'); }
       catch (err) { console.log(err.code + ': ' + err.message); }`;
-    const r = await runChild(code, [cfg, path.join(os.tmpdir(), 'runcode-nobody-state')], as);
+    const r = await runAsOtherUser({ source, args: [cfg, path.join(os.tmpdir(), 'runcode-nobody-state')] });
     expect(r.status, r.stderr).toBe(0);
     expect(r.stdout).toMatch(/^config_not_writable: .*not writable \(mode 0755\).*nothing was changed/);
     expect(bytes().toString()).toBe(OTHER);
