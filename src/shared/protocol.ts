@@ -17,6 +17,11 @@ export interface Workspace {
   ports: WorkspacePort[];
   /** ISO 8601. */
   updatedAt: string;
+  /**
+   * Why the workspace is in its state, a short plain sentence from the backend (say, "port 8080
+   * is already in use" when failed). Optional; shown as text, never as markup.
+   */
+  stateReason?: string;
 }
 
 export interface SshPass {

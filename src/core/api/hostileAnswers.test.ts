@@ -125,6 +125,38 @@ describe('other workspace fields', () => {
   });
 });
 
+describe('stateReason (explains only: a bad one is dropped, the workspace still shows)', () => {
+  it('keeps a plain sentence', async () => {
+    const list = (await listWith({ state: 'failed', stateReason: 'port 8080 is already in use' })) as {
+      name: string;
+      stateReason?: string;
+    }[];
+    expect(list[1]).toMatchObject({ name: 'web', stateReason: 'port 8080 is already in use' });
+  });
+
+  it.each([
+    ['markup', '<img src=x onerror=alert(1)>'],
+    ['a tag-like bracket', 'see <b>this</b>'],
+    ['an escape sequence', 'failed\u001b[2J'],
+    ['a newline', 'failed\nHost *'],
+    ['a bidi override', 'port \u202e0808'],
+    ['too long', 'x'.repeat(301)],
+    ['empty', ''],
+    ['only spaces', '   '],
+    ['a number', 42],
+    ['an object', { text: 'x' }],
+  ])('drops a reason with %s and keeps the workspace', async (_what, stateReason) => {
+    const list = (await listWith({ state: 'failed', stateReason })) as Record<string, unknown>[];
+    expect(list).toHaveLength(2);
+    expect(list[1]).toMatchObject({ name: 'web', state: 'failed' });
+    expect(list[1]).not.toHaveProperty('stateReason');
+  });
+
+  it('is still refused for the fields that matter, reason or not', async () => {
+    await refused(listWith({ stateReason: 'fine', name: 'bad name' }), 'workspaces[1].name');
+  });
+});
+
 describe('wrong shapes', () => {
   it.each([
     ['a list that is an object', { workspaces: { 0: sampleWorkspace() } }, 'workspaces'],

@@ -110,25 +110,41 @@ const displayText = (label: string, max: number) =>
     .max(max, { error: label })
     .refine((v) => !DISPLAY_UNSAFE.test(v), { error: label });
 
-export const workspaceSchema = z.object(
-  {
-    id: idSchema,
-    name: workspaceNameSchema,
-    state: workspaceStateSchema,
-    workdir: workdirSchema,
-    webIdeUrl: webIdeUrlSchema,
-    ports: z
-      .array(
-        z.object({ port: portNumber('port'), label: portLabelSchema.optional() }, { error: 'port entry' }),
-        {
-          error: 'ports',
-        },
-      )
-      .max(64, { error: 'ports' }),
-    updatedAt: timestamp('update time'),
-  },
-  { error: 'workspace' },
-);
+/** The longest stateReason kept: a sentence, not a log. */
+export const MAX_STATE_REASON = 300;
+
+/**
+ * A workspace's stateReason: one line of display-safe text without markup characters. It only
+ * explains, so a bad one is dropped (the workspace is still shown) rather than refusing the list.
+ */
+export const stateReasonSchema = z
+  .string()
+  .min(1)
+  .max(MAX_STATE_REASON)
+  .refine((v) => !DISPLAY_UNSAFE.test(v) && !/[<>]/.test(v) && v.trim() !== '');
+
+export const workspaceSchema = z
+  .object(
+    {
+      id: idSchema,
+      name: workspaceNameSchema,
+      state: workspaceStateSchema,
+      workdir: workdirSchema,
+      webIdeUrl: webIdeUrlSchema,
+      ports: z
+        .array(
+          z.object({ port: portNumber('port'), label: portLabelSchema.optional() }, { error: 'port entry' }),
+          {
+            error: 'ports',
+          },
+        )
+        .max(64, { error: 'ports' }),
+      updatedAt: timestamp('update time'),
+      stateReason: stateReasonSchema.optional().catch(undefined),
+    },
+    { error: 'workspace' },
+  )
+  .transform(({ stateReason, ...w }) => (stateReason === undefined ? w : { ...w, stateReason }));
 
 export const workspaceListSchema = z.object(
   {

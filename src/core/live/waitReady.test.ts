@@ -20,8 +20,9 @@ class FakeFeed implements FeedLike {
     this.listeners.add(l);
     return () => this.listeners.delete(l);
   }
-  set(state: WorkspaceState): void {
+  set(state: WorkspaceState, stateReason?: string): void {
     this.ws = {
+      ...(stateReason ? { stateReason } : {}),
       id: 'ws-a',
       name: 'a',
       state,
@@ -197,6 +198,18 @@ describe('waitUntilReady', () => {
       await clock.advance(0);
       expect(r.error, end).toMatchObject({ code: 'start_failed' });
     }
+  });
+
+  it("says why the workspace failed when the server's stateReason does", async () => {
+    const { clock, feed } = setup('starting');
+    const r = settle(waitUntilReady({ feed, id: 'ws-a', probe: async () => {}, timeoutMs: 60_000, clock }));
+    await clock.advance(100);
+    feed.set('failed', 'port 8080 is already in use');
+    await clock.advance(0);
+    expect(r.error).toMatchObject({
+      code: 'start_failed',
+      message: 'the workspace failed to start: port 8080 is already in use',
+    });
   });
 
   it('waits a grace period for a workspace still shown stopped (the start request may be in flight)', async () => {

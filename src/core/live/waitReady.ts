@@ -75,7 +75,10 @@ export async function waitUntilReady(o: WaitReadyOptions): Promise<Workspace> {
       }
       const state = ws?.state;
       if (state === 'starting' || state === 'running') sawProgress = true;
-      if (state === 'failed') throw new RuncodeError('start_failed', 'the workspace failed to start');
+      if (state === 'failed') {
+        const why = ws?.stateReason ? `: ${ws.stateReason}` : '';
+        throw new RuncodeError('start_failed', `the workspace failed to start${why}`);
+      }
       if ((state === 'stopped' || state === 'stopping') && sawProgress) {
         throw new RuncodeError('start_failed', `the workspace is ${state} (it was stopped while starting)`);
       }
