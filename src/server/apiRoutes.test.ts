@@ -180,14 +180,19 @@ describe('workspaces', () => {
         method: 'POST',
         token: t,
       });
-      await sse.waitFor(is('busy', 'failed'));
+      const failed = await sse.waitFor(is('busy', 'failed'));
+      expect(ws(failed).stateReason).toBe(`port ${port} is already in use`);
+      const listed = await httpsRequest(bad.endpoint, bad.ca, '/api/v1/workspaces', { token: t });
+      const busy = (listed.json as { workspaces: Workspace[] }).workspaces.find((w) => w.name === 'busy');
+      expect(busy?.stateReason).toBe(`port ${port} is already in use`);
       await new Promise<void>((r) => blocker.close(() => r()));
       const again = await httpsRequest(bad.endpoint, bad.ca, '/api/v1/workspaces/ws-busy/start', {
         method: 'POST',
         token: t,
       });
       expect((again.json as Workspace).state).toBe('starting');
-      await sse.waitFor(is('busy', 'running'));
+      const running = await sse.waitFor(is('busy', 'running'));
+      expect(ws(running).stateReason).toBeUndefined();
       expect(await httpGet(port)).toBe('x');
       sse.close();
     } finally {

@@ -77,6 +77,7 @@ export class ServerStore implements GatewayBackend {
       webIdeUrl: `${this.endpoint}/ide/${encodeURIComponent(d.id)}`,
       ports: d.ports.map((p) => ({ ...p })),
       updatedAt: s?.updatedAt ?? new Date(this.now()).toISOString(),
+      ...(s?.stateReason ? { stateReason: s.stateReason } : {}),
     };
   }
 
@@ -84,10 +85,17 @@ export class ServerStore implements GatewayBackend {
     return [...this.defs.keys()].map((id) => this.get(id)!);
   }
 
-  /** Moves a workspace to `state`, persists, and tells listeners (SSE; the gateway when it stops running). */
-  setState(id: string, state: WorkspaceState): Workspace {
+  /**
+   * Moves a workspace to `state` (with why, if given; any older reason goes), persists, and tells
+   * listeners (SSE; the gateway when it stops running).
+   */
+  setState(id: string, state: WorkspaceState, stateReason?: string): Workspace {
     const before = this.stateOf(id);
-    this.state.workspaces[id] = { state, updatedAt: new Date(this.now()).toISOString() };
+    this.state.workspaces[id] = {
+      state,
+      updatedAt: new Date(this.now()).toISOString(),
+      ...(stateReason ? { stateReason } : {}),
+    };
     const eventId = ++this.state.eventSeq;
     this.save();
     const workspace = this.get(id)!;

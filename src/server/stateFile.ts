@@ -27,6 +27,8 @@ export interface PersistedPass {
 export interface PersistedWorkspace {
   state: WorkspaceState;
   updatedAt: string;
+  /** Why it is in this state (set when failed), sent as the workspace's stateReason. */
+  stateReason?: string;
 }
 
 export interface PersistedState {

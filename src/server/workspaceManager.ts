@@ -109,7 +109,7 @@ export class WorkspaceManager {
       started = await this.startServices(id);
     } catch (e) {
       if (this.isCurrent(id, g)) {
-        this.store.setState(id, 'failed');
+        this.store.setState(id, 'failed', (e as Error).message);
         this.log(`${id}: failed: ${(e as Error).message}`);
       }
       return;
@@ -132,7 +132,12 @@ export class WorkspaceManager {
       } catch (e) {
         await Promise.all(started.map((r) => r.close()));
         const code = (e as NodeJS.ErrnoException).code;
-        throw new Error(code === 'EADDRINUSE' ? `port ${s.port} is already in use` : String(e), { cause: e });
+        // The message becomes the workspace's stateReason: one plain line, no stack.
+        const why =
+          code === 'EADDRINUSE'
+            ? `port ${s.port} is already in use`
+            : `service on port ${s.port} could not start (${code ?? 'error'})`;
+        throw new Error(why, { cause: e });
       }
     }
     return started;
