@@ -362,7 +362,7 @@ export class TrayController {
       if (kind === 'start' && (w.state === 'running' || w.state === 'failed')) {
         this.pending.delete(name);
         if (w.state === 'running') this.notice('info', `${name} is ready`);
-        else this.notice('error', `${name} failed to start`);
+        else this.notice('error', `${name} failed to start${w.stateReason ? `: ${w.stateReason}` : ''}`);
       }
       if (kind === 'stop' && (w.state === 'stopped' || w.state === 'failed')) this.pending.delete(name);
     }
