@@ -80,18 +80,25 @@ export const WorkspaceRow = memo(function WorkspaceRow(props: Props) {
         <StateBadge state={ws.state} title={stateTitle} />
       </div>
       <div className="row-actions">
-        <button
-          type="button"
-          className="ssh-chip"
-          disabled={!running}
-          title={
-            running ? `Copy “ssh ${ws.alias}” (sets up the ssh entry)` : 'Start the workspace to connect'
-          }
-          aria-label={`Copy ssh command for ${ws.name}`}
-          onClick={() => void copySsh()}
-        >
-          <span className="ssh-text">ssh {ws.alias}</span>
-        </button>
+        {ws.state === 'failed' && ws.stateReason ? (
+          // Why it failed, in the place of the (disabled) ssh command; in full when expanded.
+          <span className="ws-reason" title={ws.stateReason} aria-label={`Why ${ws.name} failed`}>
+            {ws.stateReason}
+          </span>
+        ) : (
+          <button
+            type="button"
+            className="ssh-chip"
+            disabled={!running}
+            title={
+              running ? `Copy “ssh ${ws.alias}” (sets up the ssh entry)` : 'Start the workspace to connect'
+            }
+            aria-label={`Copy ssh command for ${ws.name}`}
+            onClick={() => void copySsh()}
+          >
+            <span className="ssh-text">ssh {ws.alias}</span>
+          </button>
+        )}
         {running || ws.state === 'starting' ? (
           <button
             type="button"
@@ -134,6 +141,12 @@ export const WorkspaceRow = memo(function WorkspaceRow(props: Props) {
           />
         </span>
       </div>
+      {expanded && ws.stateReason ? (
+        <p className="ws-reason-full" role="note">
+          {ws.state === 'failed' ? 'Failed: ' : ''}
+          {ws.stateReason}
+        </p>
+      ) : null}
       {expanded ? <PortsPanel key={ws.name} ws={ws} /> : null}
     </div>
   );
