@@ -7,6 +7,7 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 60_000,
     pool: 'forks',
-    reporters: ['default'],
+    // The skip summary ends the run: every test skipped (a missing rsync, sftp-server, keychain) and why.
+    reporters: ['default', './src/core/testing/skipSummaryReporter.ts'],
   },
 });

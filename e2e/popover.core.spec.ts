@@ -17,6 +17,9 @@ import { TrayController } from '../src/core/tray/trayController.js';
 import { API_PAGE, startTestServer, type TestServer } from '../src/server/testing/serverFixture.js';
 import { openPopover, type Popover } from './harness.js';
 import { shoot } from './screenshots.js';
+import { noChromium } from './requireChromium.js';
+
+test.skip(!!noChromium, noChromium ?? '');
 
 // The consent page is served with the local server's own CA.
 test.use({ ignoreHTTPSErrors: true });

@@ -5,6 +5,9 @@ import { expect, test, type Page } from '@playwright/test';
 import { makeWorkspaces, ScriptedRouter, type ScriptedRouterOptions } from './fixtures/scriptedRouter.js';
 import { openPopover, type Popover } from './harness.js';
 import { shoot } from './screenshots.js';
+import { noChromium } from './requireChromium.js';
+
+test.skip(!!noChromium, noChromium ?? '');
 
 let router: ScriptedRouter | undefined;
 let popover: Popover | undefined;

@@ -7,7 +7,8 @@ import fs from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { requireTool } from '../core/testing/requireTool.js';
 import type { Workspace } from '../shared/protocol.js';
 import { runProcess } from '../server/testing/runProcess.js';
 import type { CliServer } from './testing/cliSandbox.js';
@@ -160,6 +161,7 @@ describe.sequential('exec', () => {
 });
 
 describe.sequential('put and get', () => {
+  beforeEach(() => requireTool('sftp-server'));
   const local = () => b.path('big file.bin');
 
   it('put then get of 50 MB gives the same sha256, mode kept', async () => {

@@ -4,6 +4,7 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { requireTool } from '../core/testing/requireTool.js';
 import { startGatewayFixture } from './testing/gatewayFixture.js';
 import type { GatewayFixture } from './testing/gatewayFixture.js';
 import { runProcess } from './testing/runProcess.js';
@@ -37,6 +38,7 @@ describe('gateway file transfer', () => {
     ['scp (SFTP protocol)', []],
     ['scp -O (legacy scp protocol)', ['-O']],
   ])('%s both ways', async (_name, flags: string[]) => {
+    if (!flags.length) requireTool('sftp-server');
     const tag = flags.length ? 'legacy' : 'sftp';
     const data = randomFile(path.join(local, `up-${tag}.bin`), 300_000);
     await ok('scp', [
@@ -58,6 +60,7 @@ describe('gateway file transfer', () => {
   });
 
   it('sftp -b both ways', async () => {
+    requireTool('sftp-server');
     const data = randomFile(path.join(local, 'sftp-up.bin'), 200_000);
     const batch = path.join(local, 'batch');
     fs.writeFileSync(batch, 'mkdir sub\nput sftp-up.bin sub/in.bin\nget sub/in.bin sftp-down.bin\nls sub\n');
@@ -68,6 +71,7 @@ describe('gateway file transfer', () => {
   });
 
   it('rsync -e "ssh -F cfg" both ways', async () => {
+    requireTool('rsync');
     const src = path.join(local, 'tree');
     fs.mkdirSync(path.join(src, 'a', 'b'), { recursive: true });
     const one = randomFile(path.join(src, 'one.bin'), 100_000);

@@ -96,19 +96,18 @@ describe('openCliSecretStore', () => {
     },
   );
 
-  it.skipIf(keyringReason !== undefined)('uses the OS keychain when it works', async () => {
+  it('uses the OS keychain when it works', async ({ skip }) => {
+    skip(keyringReason !== undefined, `OS keychain unavailable: ${keyringReason}`);
     const store = await openCliSecretStore(dir);
     expect(store.kind).toBe('keyring');
     expect(store.warning).toBeUndefined();
     expect(fs.existsSync(path.join(dir, 'secrets'))).toBe(false);
   });
 
-  it.skipIf(keyringReason !== undefined)(
-    'KeyringSecretStore round-trips under a test service name',
-    async () => {
-      await roundTrip(new KeyringSecretStore(`runcode-test-${process.pid}`));
-    },
-  );
+  it('KeyringSecretStore round-trips under a test service name', async ({ skip }) => {
+    skip(keyringReason !== undefined, `OS keychain unavailable: ${keyringReason}`);
+    await roundTrip(new KeyringSecretStore(`runcode-test-${process.pid}`));
+  });
 
   it('falls back when the keychain fails, whatever this machine has', async () => {
     const broken = new KeyringSecretStore();

@@ -3,7 +3,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { Client } from 'ssh2';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { requireTool } from '../testing/requireTool.js';
 import { startGatewayHost } from '../forwards/testing/gatewayHostProcess.js';
 import type { GatewayHost } from '../forwards/testing/gatewayHostProcess.js';
 import { getFile, putFile } from './sftpTransfer.js';
@@ -29,6 +30,7 @@ const sha256 = (file: string): string =>
 const leftovers = (dir: string): string[] => fs.readdirSync(dir).filter((n) => n.endsWith('.part'));
 
 describe('SFTP put/get', () => {
+  beforeEach(() => requireTool('sftp-server'));
   it('puts then gets a 50 MB file with the same sha256, keeping the mode, with progress', async () => {
     const local = path.join(tmp, 'big.bin');
     fs.writeFileSync(local, crypto.randomBytes(50 * 1024 * 1024));
