@@ -2,7 +2,7 @@
 // Secret Service or kernel keyring on Linux) through @napi-rs/keyring. The async entry runs
 // off the main thread, so a slow or hung keychain daemon cannot freeze the event loop, and
 // every call is bounded by a timeout.
-import { AsyncEntry } from '@napi-rs/keyring';
+import type { AsyncEntry } from '@napi-rs/keyring';
 import { RuncodeError } from '../errors.js';
 import type { SecretStore } from './secretStore.js';
 import { checkSecretKey } from './secretStore.js';
@@ -37,6 +37,9 @@ export class KeyringSecretStore implements SecretStore {
   ): Promise<T> {
     checkSecretKey(key);
     try {
+      // Loaded on first use: the native binding costs every `runcode` start ~10 ms, and a command
+      // that needs no token (exec on a fresh pass, --help) should not pay it.
+      const { AsyncEntry } = await import('@napi-rs/keyring');
       return await fn(new AsyncEntry(this.service, key), AbortSignal.timeout(this.timeoutMs));
     } catch (e) {
       // The library's message names the platform failure, never the secret.
