@@ -2,9 +2,11 @@ import os from 'node:os';
 import type { RuncodeApp } from '../../core/app/runcodeApp.js';
 import { remoteExec } from '../../core/ssh/remoteExec.js';
 import type { RemoteExecResult } from '../../core/ssh/remoteExec.js';
-import { withCliApp } from '../cliApp.js';
+import type { Client } from 'ssh2';
+import { stateDir } from '../../core/paths.js';
 import { defineCommand, UsageError } from '../defineCommand.js';
 import { withWorkspaceSsh, workspaceName } from '../ensureConnected.js';
+import { onlyConnected, withFreshSsh } from '../freshTarget.js';
 import { guardedOutput } from '../guardedOutput.js';
 
 export const execCommand = defineCommand({
@@ -20,45 +22,57 @@ stderr stream here as they come; piped stdin is passed on; the exit code is the 
   positionals: { min: 0, max: 1 },
   run: async ({ positionals: [name], rest }) => {
     if (rest.length === 0) throw new UsageError('nothing to run: give the command after `--`');
+    // A fresh pass needs no control plane: connect from the record alone (freshTarget.ts). The
+    // full path (RuncodeApp, loaded only then) reconnects or says what is wrong.
+    const dir = stateDir();
+    const fastName = name === undefined ? await onlyConnected(dir) : workspaceName(name);
+    if (fastName !== undefined) {
+      const fast = await withFreshSsh(dir, fastName, (client) => runRemote(client, rest));
+      if (fast.ran) return fast.value;
+    }
+    const { withCliApp } = await import('../cliApp.js');
     return withCliApp(async (app) =>
       withWorkspaceSsh(
         app,
         name === undefined ? await attachedWorkspace(app) : workspaceName(name),
-        async (client) => {
-          // Ctrl-C ends the remote command too (TERM, channel closed), then exits as a shell would.
-          const abort = new AbortController();
-          const onSignal = (): void => abort.abort();
-          // A closed stdout (`| head`) ends the command as SIGPIPE would, not with a stack trace.
-          const stdout = guardedOutput(process.stdout, () => abort.abort());
-          const stderr = guardedOutput(process.stderr);
-          process.on('SIGINT', onSignal);
-          process.on('SIGTERM', onSignal);
-          const stdin = process.stdin.isTTY ? undefined : process.stdin;
-          try {
-            const result = await remoteExec(client, rest.map(shellQuote).join(' '), {
-              stdout: stdout.sink,
-              stderr: stderr.sink,
-              ...(stdin ? { stdin } : {}),
-              signal: abort.signal,
-            });
-            return exitCode(result);
-          } catch (e) {
-            if (abort.signal.aborted) return stdout.broken() ? 128 + os.constants.signals.SIGPIPE : 130;
-            throw e;
-          } finally {
-            process.off('SIGINT', onSignal);
-            process.off('SIGTERM', onSignal);
-            stdout.dispose();
-            stderr.dispose();
-            // The remote side is done; a still-open stdin pipe must not keep us alive.
-            stdin?.unpipe();
-            stdin?.destroy();
-          }
-        },
+        (client) => runRemote(client, rest),
       ),
     );
   },
 });
+
+/** Runs `argv` in the workspace, streaming output; resolves with the exit code a shell shows. */
+async function runRemote(client: Client, argv: string[]): Promise<number> {
+  // Ctrl-C ends the remote command too (TERM, channel closed), then exits as a shell would.
+  const abort = new AbortController();
+  const onSignal = (): void => abort.abort();
+  // A closed stdout (`| head`) ends the command as SIGPIPE would, not with a stack trace.
+  const stdout = guardedOutput(process.stdout, () => abort.abort());
+  const stderr = guardedOutput(process.stderr);
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  const stdin = process.stdin.isTTY ? undefined : process.stdin;
+  try {
+    const result = await remoteExec(client, argv.map(shellQuote).join(' '), {
+      stdout: stdout.sink,
+      stderr: stderr.sink,
+      ...(stdin ? { stdin } : {}),
+      signal: abort.signal,
+    });
+    return exitCode(result);
+  } catch (e) {
+    if (abort.signal.aborted) return stdout.broken() ? 128 + os.constants.signals.SIGPIPE : 130;
+    throw e;
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+    stdout.dispose();
+    stderr.dispose();
+    // The remote side is done; a still-open stdin pipe must not keep us alive.
+    stdin?.unpipe();
+    stdin?.destroy();
+  }
+}
 
 /** The one connected workspace, for `runcode exec -- CMD` without a name. */
 async function attachedWorkspace(app: RuncodeApp): Promise<string> {
