@@ -10,7 +10,7 @@ import { runProcess } from '../server/testing/runProcess.js';
 import type { CliServer } from './testing/cliSandbox.js';
 import { CliSandbox, requireBuiltCli, startCliServer } from './testing/cliSandbox.js';
 
-// A user's config from before RunCode: leading Includes (ours goes after them) and a global
+// A user's config from before RunCode: leading Includes (ours goes before them) and a global
 // `Host *` that must stay global.
 const HEAD = '# my own ssh config\nInclude "~/.ssh/config.d/*"\n';
 const REST =
@@ -70,11 +70,11 @@ describe.sequential('runcode, start to finish', () => {
   it('connect prints `ssh runcode.api`; the real ssh and git work through the block alone', async () => {
     const r = await b.run(['connect', 'api']);
     expect({ code: r.code, stdout: r.stdout }).toEqual({ code: 0, stdout: 'ssh runcode.api\n' });
-    // The block sits after the leading Include (a blank line each side); the user's lines
-    // follow byte for byte.
+    // The block comes first, before the leading Include (an included `Host *` would win over
+    // it otherwise), then a blank line; the user's lines follow byte for byte.
     const text = config();
-    expect(text.startsWith(`${HEAD}\n# ------------ BEGIN RUNCODE`)).toBe(true);
-    expect(text.endsWith(`Match all\n# ------------ END RUNCODE ------------\n${REST}`)).toBe(true);
+    expect(text.startsWith('# ------------ BEGIN RUNCODE')).toBe(true);
+    expect(text.endsWith(`Match all\n# ------------ END RUNCODE ------------\n\n${ORIGINAL}`)).toBe(true);
     expect(fs.readFileSync(knownHosts(), 'utf8')).toMatch(/^runcode-gateway\.api ssh-ed25519 /m);
     expect((fs.statSync(key()).mode & 0o777).toString(8)).toBe('600');
 

@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { isRuncodeError } from '../errors.js';
 import type { HostEntry } from './sshConfigBlock.js';
+import { FIXED_PINS } from './sshConfigPins.js';
 import {
+  ALLOWED_KEYWORDS,
   BEGIN_MARKER,
   END_MARKER,
   insertionPoint,
@@ -22,8 +24,8 @@ const api: HostEntry = {
 };
 const web: HostEntry = { ...api, name: 'web', user: 'ws-web', identityFile: '/state/keys/web' };
 
-// Verbatim from DESIGN.md.
-const DESIGN_BLOCK = `# ------------ BEGIN RUNCODE (managed by RunCode Tray; \`runcode config-ssh --remove\` removes it) ------------
+// The example in DESIGN.md ("...every other option" stands for the rest of the pins).
+const DESIGN_LINES = `# ------------ BEGIN RUNCODE (managed by RunCode Tray; \`runcode config-ssh --remove\` removes it) ------------
 Host runcode.api
   HostName 127.0.0.1
   Port 2222
@@ -35,9 +37,15 @@ Host runcode.api
   HostKeyAlias runcode-gateway
   StrictHostKeyChecking yes
   UpdateHostKeys no
+  ForwardAgent no
+  ForwardX11 no
+  PermitLocalCommand no
+  ProxyCommand none
+  ProxyJump none
+  ControlMaster no
+  ControlPath none
 Match all
-# ------------ END RUNCODE ------------
-`;
+# ------------ END RUNCODE ------------`.split('\n');
 
 function code(fn: () => unknown): string | undefined {
   try {
@@ -49,9 +57,21 @@ function code(fn: () => unknown): string | undefined {
 }
 
 describe('renderBlock', () => {
-  it('renders exactly the block DESIGN.md shows', () => {
-    expect(renderBlock([api])).toBe(DESIGN_BLOCK);
-    expect(DESIGN_BLOCK.split('\n')[0]).toBe(BEGIN_MARKER);
+  it('renders the block DESIGN.md shows: its lines, in its order, plus the other pins', () => {
+    const lines = renderBlock([api]).split('\n');
+    expect(lines.filter((l) => DESIGN_LINES.includes(l))).toEqual(DESIGN_LINES);
+    expect(DESIGN_LINES[0]).toBe(BEGIN_MARKER);
+    for (const pin of FIXED_PINS) expect(lines).toContain(`  ${pin.keyword} ${pin.value}`);
+    expect(lines).toContain('  GlobalKnownHostsFile "/Users/me/Library/Application Support/runcode/known_hosts"');
+  });
+
+  it('writes command keywords only as none/no, and never ClearAllForwardings', () => {
+    const commands = ['ProxyCommand', 'LocalCommand', 'RemoteCommand', 'KnownHostsCommand', 'PKCS11Provider'];
+    for (const line of renderBlock([api, web]).split('\n')) {
+      const [kw, ...rest] = line.trim().split(' ');
+      if (commands.includes(kw!)) expect(rest).toEqual(['none']);
+      expect(kw).not.toBe('ClearAllForwardings');
+    }
   });
 
   it('sorts entries, ends with one Match all, CRLF on request', () => {
@@ -63,24 +83,19 @@ describe('renderBlock', () => {
   });
 
   it('emits only allowlisted keywords', () => {
-    const allowed = new Set([
-      'Host',
-      'HostName',
-      'Port',
-      'User',
-      'IdentityFile',
-      'IdentitiesOnly',
-      'IdentityAgent',
-      'UserKnownHostsFile',
-      'HostKeyAlias',
-      'StrictHostKeyChecking',
-      'UpdateHostKeys',
-      'Match',
-    ]);
     for (const line of renderBlock([api, web]).split('\n')) {
       if (line === '' || line.startsWith('#')) continue;
-      expect(allowed.has(line.trim().split(' ')[0]!)).toBe(true);
+      expect(ALLOWED_KEYWORDS.has(line.trim().split(' ')[0]!)).toBe(true);
     }
+  });
+
+  it('escapes %, " and \\ in paths and reads them back', () => {
+    const odd = { ...api, identityFile: '/st%ate/a"b\\c$d/key', knownHostsFile: '/st%ate/kh' };
+    const text = renderBlock([odd]);
+    expect(text).toContain('  IdentityFile "/st%%ate/a\\"b\\\\c$d/key"');
+    expect(text).toContain('  UserKnownHostsFile "/st%%ate/kh"');
+    expect(text).toContain('  GlobalKnownHostsFile "/st%ate/kh"'); // no %-tokens there
+    expect(readBlock(text)).toEqual([odd]);
   });
 
   it('doubles backslashes inside quotes (OpenSSH unescapes \\\\)', () => {
@@ -133,16 +148,13 @@ describe('renderBlock', () => {
     ['user', '*'],
     ['identityFile', 'relative/key'],
     ['identityFile', '~/.ssh/id_rsa'],
-    ['identityFile', '/a"b'],
     ['identityFile', '/a\nIdentityFile /etc/x'],
     ['identityFile', '/a\0b'],
-    ['identityFile', '/a/%d/key'],
     ['identityFile', '/a/${HOME}/key'],
     ['identityFile', '/a\rb'],
     ['knownHostsFile', '/dev/null\nStrictHostKeyChecking no'],
     ['knownHostsFile', 'known_hosts'],
-    ['knownHostsFile', '/a"b'],
-    ['knownHostsFile', '/a%h'],
+    ['knownHostsFile', '/a/${HOME}/kh'],
     ['hostKeyAlias', 'evil'],
     ['hostKeyAlias', 'runcode-a b'],
     ['hostKeyAlias', 'runcode-*'],
@@ -205,21 +217,31 @@ describe('splicing', () => {
     expect(setBlock(withBlock, [api])).toBe(withBlock);
   });
 
-  it('places the block after leading Includes and comments, before the first other line', () => {
+  it('places the block first, before leading Includes and comments', () => {
     const text = originals['leading includes']!;
-    const out = setBlock(text, [api]);
-    expect(out).toBe(`Include ~/.ssh/conf.d/*\ninclude=/etc/x\n\n${block()}\nHost a\n  User b\n`);
+    expect(setBlock(text, [api])).toBe(`${block()}\n${text}`);
     expect(insertionPoint('Host a\n')).toBe(0);
+  });
+
+  it('moves a block written after Includes to the top, every other byte kept', () => {
+    const text = 'Include ~/.ssh/conf.d/*\n\nHost a\n  User b\n';
+    const old = `Include ~/.ssh/conf.d/*\n\n${renderBlock([web])}\nHost a\n  User b\n`;
+    const moved = setBlock(old, [api]);
+    expect(moved).toBe(`${block()}\n${text}`);
+    expect(setBlock(moved, [])).toBe(text);
+    // Below only comments and blank lines it stays where it is.
+    const commented = `# mine\n\n${block()}\nHost a\n`;
+    expect(setBlock(commented, [api, web]).startsWith('# mine\n\n')).toBe(true);
   });
 
   it('keeps CRLF files CRLF', () => {
     const out = setBlock(originals.crlf!, [api]);
     expect(out.replace(/\r\n/g, '')).not.toContain('\n');
-    expect(out).toBe(`Include x\r\n\r\n${block('\r\n')}\r\nHost *\r\n  User evil\r\n`);
+    expect(out).toBe(`${block('\r\n')}\r\nInclude x\r\n\r\nHost *\r\n  User evil\r\n`);
   });
 
   it('handles a last line without newline', () => {
-    expect(setBlock('Include a', [api])).toBe(`Include a\n${block()}`);
+    expect(setBlock('Include a', [api])).toBe(`${block()}\nInclude a`);
     expect(setBlock('Host a', [api])).toBe(`${block()}\nHost a`);
     expect(setBlock('', [api])).toBe(`${block()}\n`);
   });

@@ -1,6 +1,7 @@
 // The RunCode block in ~/.ssh/config (DESIGN.md "The ~/.ssh/config block"): rendering, parsing
 // and splicing, as pure string functions. No I/O here: sshConfigFile.ts owns the file.
 import { RuncodeError } from '../errors.js';
+import { FIXED_PINS, escapePercent } from './sshConfigPins.js';
 import {
   isHostKeyAlias,
   isHostName,
@@ -26,26 +27,23 @@ export const BEGIN_MARKER =
 export const END_MARKER = '# ------------ END RUNCODE ------------';
 export const HOST_PREFIX = 'runcode.';
 
-/** The only keywords this module can ever emit; never a command-running one. */
+/** The only keywords this module can ever emit; command keywords only with `none`/`no`. */
 export const ALLOWED_KEYWORDS: ReadonlySet<string> = new Set([
   'Host',
   'HostName',
   'Port',
   'User',
   'IdentityFile',
-  'IdentitiesOnly',
-  'IdentityAgent',
   'UserKnownHostsFile',
+  'GlobalKnownHostsFile',
   'HostKeyAlias',
-  'StrictHostKeyChecking',
-  'UpdateHostKeys',
+  ...FIXED_PINS.map((p) => p.keyword),
   'Match',
 ]);
 
 // Loose on purpose: a hand-edited marker still counts, so we refuse instead of adding a second block.
 // One multiline regex over the whole text: a 5,000-line config is scanned in well under a ms.
 const MARKER_LINE = /^[ \t]*#[^\n]*\b(BEGIN|END) RUNCODE\b/gim;
-const INCLUDE_LINE = /^include(?:\s|=)/i;
 
 const show = (v: unknown): string => JSON.stringify(v)?.slice(0, 80) ?? String(v);
 
@@ -64,17 +62,27 @@ export function validateHostEntry(e: HostEntry): void {
   if (!isSshUser(e.user)) invalid(n, 'user', `${show(e.user)} is not a valid SSH user name`);
   for (const field of ['identityFile', 'knownHostsFile'] as const) {
     if (!isSafeConfigPath(e[field])) {
-      invalid(n, field, `${show(e[field])} must be an absolute path without control characters, ", % or $`);
+      invalid(n, field, `${show(e[field])} must be an absolute path without control characters or "\${"`);
     }
   }
   if (!isHostKeyAlias(e.hostKeyAlias))
     invalid(n, 'hostKeyAlias', `${show(e.hostKeyAlias)} is not a runcode-* alias`);
 }
 
-// OpenSSH (misc.c argv_split) unescapes \\ inside quotes; doubling keeps Windows paths intact.
-const quotePath = (p: string): string => `"${p.replace(/\\/g, '\\\\')}"`;
-const unquotePath = (q: string): string | undefined =>
-  /^"[^"]*"$/.test(q) ? q.slice(1, -1).replace(/\\\\/g, '\\') : undefined;
+// OpenSSH (misc.c argv_split) unescapes \\ and \" inside quotes; doubling keeps Windows paths
+// intact. `%` is a token in IdentityFile and UserKnownHostsFile (`%%` is a literal one), not in
+// GlobalKnownHostsFile. `${` cannot be escaped: validateHostEntry refuses it.
+const quotePath = (p: string, percent = true): string =>
+  `"${(percent ? escapePercent(p) : p).replace(/[\\"]/g, (c) => `\\${c}`)}"`;
+function unquotePath(q: string, percent = true): string | undefined {
+  const m = /^"((?:[^"\\]|\\["\\])*)"$/.exec(q);
+  if (!m) return undefined;
+  const raw = m[1]!.replace(/\\(["\\])/g, '$1');
+  if (!percent) return raw;
+  return raw.replace(/%%/g, '').includes('%') ? undefined : raw.replace(/%%/g, '%');
+}
+
+const PIN_LINES = FIXED_PINS.map((p) => `  ${p.keyword} ${p.value}`);
 
 function entryLines(e: HostEntry): string[] {
   return [
@@ -83,12 +91,11 @@ function entryLines(e: HostEntry): string[] {
     `  Port ${e.port}`,
     `  User ${e.user}`,
     `  IdentityFile ${quotePath(e.identityFile)}`,
-    '  IdentitiesOnly yes',
-    '  IdentityAgent none',
+    ...PIN_LINES.slice(0, 2),
     `  UserKnownHostsFile ${quotePath(e.knownHostsFile)}`,
+    `  GlobalKnownHostsFile ${quotePath(e.knownHostsFile, false)}`,
     `  HostKeyAlias ${e.hostKeyAlias}`,
-    '  StrictHostKeyChecking yes',
-    '  UpdateHostKeys no',
+    ...PIN_LINES.slice(2),
   ];
 }
 
@@ -156,28 +163,34 @@ export function locateBlock(
   return { start: b.start, end: e.end };
 }
 
-/** Where a new block goes: after the leading blank, comment and Include lines. */
-export function insertionPoint(text: string): number {
-  let p = 0;
-  while (p < text.length) {
-    const nl = text.indexOf('\n', p);
-    const end = nl === -1 ? text.length : nl + 1;
-    const t = text.slice(p, end).trim();
-    if (t !== '' && !t.startsWith('#') && !INCLUDE_LINE.test(t)) break;
-    p = end;
-  }
-  return p;
+/** True when only blank and comment lines come before `offset`: then the block is read first. */
+function onlyCommentsBefore(text: string, offset: number): boolean {
+  return text
+    .slice(0, offset)
+    .split('\n')
+    .every((l) => l.trim() === '' || l.trim().startsWith('#'));
+}
+
+/**
+ * Where a new block goes: the very top. OpenSSH takes the first value it reads for each option,
+ * so anything above the block (an `Include` whose `Host *` sets ProxyCommand, a global option)
+ * would win over our pins; the block's closing `Match all` keeps what follows global.
+ */
+export function insertionPoint(_text: string): number {
+  return 0;
 }
 
 /**
  * Puts `block` (rendered with the text's EOL) in place of the existing block, or inserts it, or
  * (block undefined) removes it. Insert adds the block plus exactly one EOL (or, after a last line
  * without one, one EOL before it); remove takes exactly that away, so insert+remove is identity.
+ * A block below some directive (written by an older version after the leading Includes) moves to
+ * the top: removed as by `remove`, inserted as new, every other byte kept.
  */
 export function spliceBlock(text: string, block: string | undefined, where = 'the SSH config'): string {
   const span = locateBlock(text, where);
   const eol = detectEol(text);
-  if (block === undefined) {
+  if (block === undefined || (span && !onlyCommentsBefore(text, span.start))) {
     if (!span) return text;
     let { start, end } = span;
     if (text.startsWith('\r\n', end)) end += 2;
@@ -185,7 +198,8 @@ export function spliceBlock(text: string, block: string | undefined, where = 'th
     else if (end === text.length && start > 0 && text[start - 1] === '\n') {
       start -= start > 1 && text[start - 2] === '\r' ? 2 : 1;
     }
-    return text.slice(0, start) + text.slice(end);
+    const rest = text.slice(0, start) + text.slice(end);
+    return block === undefined ? rest : spliceBlock(rest, block, where);
   }
   if (span) {
     const old = text.slice(span.start, span.end);
@@ -211,12 +225,8 @@ const FIELD_OF = new Map<string, keyof HostEntry>([
   ['UserKnownHostsFile', 'knownHostsFile'],
   ['HostKeyAlias', 'hostKeyAlias'],
 ]);
-const FIXED = new Set([
-  'IdentitiesOnly yes',
-  'IdentityAgent none',
-  'StrictHostKeyChecking yes',
-  'UpdateHostKeys no',
-]);
+// Blocks written by older versions carry fewer of these; the next write adds the rest.
+const FIXED = new Set(FIXED_PINS.map((p) => `${p.keyword} ${p.value}`));
 
 /** The entries in the text's block ([] without one). A block we did not write is an error. */
 export function readBlock(text: string, where = 'the SSH config'): HostEntry[] {
@@ -256,6 +266,9 @@ export function readBlock(text: string, where = 'the SSH config'): HostEntry[] {
       if (v === undefined) corrupt(where, `has an unquoted ${kw}`);
       (cur as Record<string, unknown>)[field] =
         field !== 'port' ? v : /^[1-9]\d{0,4}$/.test(v) ? Number(v) : NaN;
+    } else if (cur && kw === 'GlobalKnownHostsFile') {
+      // Derived from UserKnownHostsFile; only its form is checked.
+      if (unquotePath(value, false) === undefined) corrupt(where, `has an unquoted ${kw}`);
     } else if (!(cur && FIXED.has(t))) {
       corrupt(where, `has an unexpected line ${show(t)}`);
     }

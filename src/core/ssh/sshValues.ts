@@ -11,9 +11,10 @@ export const HOST_KEY_ALIAS = /^runcode-[a-z0-9][a-z0-9.-]{0,120}$/;
 const SSH_USER = /^[A-Za-z0-9._][A-Za-z0-9._-]{0,63}$/;
 const LABEL = '[A-Za-z0-9_](?:[A-Za-z0-9_-]{0,62})';
 const HOSTNAME = new RegExp(`^${LABEL}(?:\\.${LABEL})*\\.?$`);
-// Control characters, the quote that ends our quoting, and the token/variable introducers.
+// Control characters, and `${` (an environment variable OpenSSH expands; it has no escape).
+// `"`, `\\` and `%` are escaped when written (sshConfigBlock.ts).
 // eslint-disable-next-line no-control-regex -- control characters are what this rejects
-const UNSAFE_PATH_CHARS = /[\x00-\x1f\x7f"%$]/;
+const UNSAFE_PATH_CHARS = /[\x00-\x1f\x7f]|\$\{/;
 
 export function isWorkspaceName(v: unknown): v is string {
   return typeof v === 'string' && WORKSPACE_NAME.test(v);
@@ -39,7 +40,7 @@ export function isSshUser(v: unknown): v is string {
   return typeof v === 'string' && SSH_USER.test(v);
 }
 
-/** An absolute path we can write inside double quotes without OpenSSH reinterpreting it. */
+/** An absolute path we can write inside double quotes (escaped) without OpenSSH reinterpreting it. */
 export function isSafeConfigPath(v: unknown): v is string {
   return typeof v === 'string' && v.length <= 4096 && path.isAbsolute(v) && !UNSAFE_PATH_CHARS.test(v);
 }
