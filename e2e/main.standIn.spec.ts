@@ -242,6 +242,8 @@ test('IPC from a foreign frame is refused; permissions, new windows and navigati
   const opened = await page.evaluate(() => window.open('https://example.com/'));
   expect(opened).toBeNull();
   await page.evaluate(() => void (location.href = 'http://127.0.0.1:9/elsewhere')).catch(() => undefined);
-  await page.waitForTimeout(200);
+  // Main saw it and said no; the page is still ours and still answers.
+  await expect.poll(() => main!.record.navigations).toContain('http://127.0.0.1:9/elsewhere');
   expect(page.url()).toBe(ours);
+  await expect(page.getByRole('heading', { name: 'Sign in to RunCode' })).toBeVisible();
 });

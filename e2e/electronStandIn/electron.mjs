@@ -31,6 +31,8 @@ export const record = {
   clipboard: [],
   loginItems: [],
   logs: [],
+  /** URLs main was asked about in will-navigate, whatever it answered. */
+  navigations: [],
   exitCode: undefined,
 };
 host.record = record;
@@ -264,8 +266,10 @@ export class BrowserWindow extends EventEmitter {
       const req = route.request();
       if (req.isNavigationRequest() && req.frame() === page.mainFrame()) {
         let prevented = false;
+        record.navigations.push(req.url());
         this.webContents.emit('will-navigate', { preventDefault: () => (prevented = true) }, req.url());
-        if (prevented) return route.abort('blockedbyclient');
+        // A 204 answer to a navigation leaves the page where it is, as a prevented will-navigate does.
+        if (prevented) return route.fulfill({ status: 204 });
       }
       return route.continue();
     });

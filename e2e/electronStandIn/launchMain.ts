@@ -47,6 +47,7 @@ interface Recorded {
   opened: string[];
   clipboard: string[];
   logs: string[];
+  navigations: string[];
   exitCode: number | undefined;
 }
 interface StandInHost {
