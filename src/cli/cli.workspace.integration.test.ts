@@ -119,13 +119,12 @@ describe.sequential('exec', () => {
   });
 
   it('Ctrl-C ends the remote command and exits 130', async () => {
-    const ex = b.spawn(['exec', 'api', '--', 'sh', '-c', 'echo started; sleep 30']);
+    // Longer than the test's timeout: a CLI that waited for the command would fail the test.
+    const ex = b.spawn(['exec', 'api', '--', 'sh', '-c', 'echo started; sleep 300']);
     await waitFor(() => ex.stdout() === 'started\n');
-    const t0 = Date.now();
     ex.child.kill('SIGINT');
     const r = await ex.result();
     expect({ code: r.code, signal: r.signal }).toEqual({ code: 130, signal: null });
-    expect(Date.now() - t0).toBeLessThan(5000);
   });
 
   it('a reader that stops early (`| head`) ends the command quietly, 141 like SIGPIPE', async () => {

@@ -155,11 +155,10 @@ describe('requests', () => {
 
   it('times out on a server that never answers', async () => {
     srv.on('GET', '/api/v1/workspaces', { hang: true });
-    const t0 = Date.now();
+    // The server never answers: only the client's own timer can end this before the test's timeout.
     const e = await refusal(client({ timeoutMs: 300 }).listWorkspaces());
     expect(e.code).toBe('timeout');
     expect(e.message).toContain(srv.endpoint);
-    expect(Date.now() - t0).toBeLessThan(3000);
   });
 
   it('refuses a huge body, declared or streamed', async () => {

@@ -63,9 +63,8 @@ describe('openBrowser (fake xdg-open)', () => {
   });
 
   it.runIf(process.platform === 'linux')('does not wait for an opener that keeps running', async () => {
-    fake('sleep 1');
-    const t0 = Date.now();
+    // It outlives the test's timeout: waiting for it would fail the test (it is detached, unref'd).
+    fake('sleep 120');
     await openBrowser('https://example.com', 'linux', 200);
-    expect(Date.now() - t0).toBeLessThan(2000);
   });
 });
