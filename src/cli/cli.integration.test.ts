@@ -6,6 +6,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ApiClient } from '../core/api/apiClient.js';
+import { KeyStore } from '../core/keys/keyStore.js';
 import { runProcess } from '../server/testing/runProcess.js';
 import type { CliServer } from './testing/cliSandbox.js';
 import { CliSandbox, requireBuiltCli, startCliServer } from './testing/cliSandbox.js';
@@ -33,7 +34,14 @@ afterAll(async () => {
 
 const config = () => fs.readFileSync(b.sshConfig, 'utf8');
 const knownHosts = () => path.join(b.stateDir, 'known_hosts');
-const key = () => path.join(b.stateDir, 'keys', 'api');
+/** The private key the record for api names (keys are named by the key: `keys/api.<id>`). */
+const key = () => {
+  const rec = JSON.parse(fs.readFileSync(path.join(b.stateDir, 'connections.json'), 'utf8')) as {
+    connections: { name: string; publicKey: string }[];
+  };
+  return new KeyStore(b.stateDir).paths('api', rec.connections.find((c) => c.name === 'api')!.publicKey)
+    .privateKeyPath;
+};
 
 describe.sequential('runcode, start to finish', () => {
   it('login, then list and list --json', async () => {
@@ -190,7 +198,6 @@ describe.sequential('runcode, start to finish', () => {
       stdout: 'Signed out; 1 connection removed and the ssh config block taken out.\n',
     });
     expect(config()).toBe(ORIGINAL);
-    expect(fs.existsSync(key())).toBe(false);
     const keysDir = path.join(b.stateDir, 'keys');
     expect(fs.existsSync(keysDir) ? fs.readdirSync(keysDir) : []).toEqual([]);
     expect(fs.existsSync(knownHosts()) ? fs.readFileSync(knownHosts(), 'utf8') : '').not.toMatch(

@@ -11,14 +11,17 @@ workspaces connected or disconnected meanwhile (by the tray or another runcode).
   options: {},
   run: () =>
     withCliApp(async (app) => {
-      const refresher = await app.startRefresher((r) => {
-        const next = new Date(r.nextAt).toLocaleTimeString();
-        if (r.ok)
-          progress(
-            `${r.name}: pass renewed until ${new Date(r.pass!.expiresAt).toLocaleTimeString()}; next at ${next}`,
-          );
-        else progress(`${r.name}: renewal failed (${r.error?.message}); retrying at ${next}`);
-      });
+      const refresher = await app.startRefresher(
+        (r) => {
+          const next = new Date(r.nextAt).toLocaleTimeString();
+          if (r.ok)
+            progress(
+              `${r.name}: pass renewed until ${new Date(r.pass!.expiresAt).toLocaleTimeString()}; next at ${next}`,
+            );
+          else progress(`${r.name}: renewal failed (${r.error?.message}); retrying at ${next}`);
+        },
+        (repaired) => progress(`repaired what an interrupted run left: ${repaired.join(', ')}`),
+      );
       const stopWatching = app.watchConnections();
       progress(`keeping ${refresher.tracked().length} workspace pass(es) fresh; Ctrl-C to stop`);
       await new Promise<void>((resolve) => {

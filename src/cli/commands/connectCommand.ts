@@ -21,16 +21,15 @@ gateway's host key pinned, and a \`Host runcode.NAME\` entry in your ssh config.
   positionals: { min: 1, max: 1 },
   run: ({ values, positionals: [name] }) =>
     withCliApp(async (app) => {
-      const { alias, workspace } = await app.connect(name!, {
+      const { alias, workspace, record } = await app.connect(name!, {
         start: values.start ?? false,
         wait: values.wait ?? false,
         timeoutMs: seconds(values.timeout),
         onProgress: progress,
       });
-      const rec = await app.connections.get(name!);
       if (values.json) {
         process.stdout.write(
-          `${JSON.stringify({ alias, command: `ssh ${alias}`, workdir: workspace.workdir, expiresAt: rec?.pass.expiresAt }, null, 2)}\n`,
+          `${JSON.stringify({ alias, command: `ssh ${alias}`, workdir: workspace.workdir, expiresAt: record.pass.expiresAt }, null, 2)}\n`,
         );
       } else {
         progress(`connected; the pass is renewed while \`runcode agent\` (or the tray) runs`);

@@ -40,6 +40,8 @@ beforeEach(() => {
     revokeSshPass: async () => undefined,
   } as unknown as ApiClient;
   connections = new Connections({
+    stateDir,
+    preflight: () => configFile.read(),
     api: async () => api,
     keys: new KeyStore(stateDir),
     knownHosts: new KnownHosts(stateDir),

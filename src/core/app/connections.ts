@@ -17,9 +17,15 @@ import type { SshConfigFile } from '../ssh/sshConfigFile.js';
 import type { SshTarget } from '../ssh/sshTarget.js';
 import type { ConnectionRecord, ConnectionStore } from '../state/connectionStore.js';
 import fs from 'node:fs/promises';
+import { withConnectionLock } from '../keys/connectionLock.js';
+import { crashPoint } from '../keys/crashPoint.js';
+import { ConnectionRepair } from './connectionRepair.js';
 
 export interface ConnectionsDeps {
+  stateDir: string;
   api: () => Promise<ApiClient>;
+  /** Throws, before anything is generated or registered, when the config cannot be written. */
+  preflight: () => Promise<unknown>;
   keys: KeyStore;
   knownHosts: KnownHosts;
   configFile: SshConfigFile;
@@ -38,8 +44,23 @@ export class Connections {
   /** connections.json as read once for the current refresh batch. */
   private batchRead: Promise<Map<string, ConnectionRecord>> | undefined;
 
+  private readonly repair: ConnectionRepair;
+
   constructor(private readonly d: ConnectionsDeps) {
     this.clock = d.clock ?? systemClock;
+    this.repair = new ConnectionRepair({
+      keys: d.keys,
+      knownHosts: d.knownHosts,
+      store: d.store,
+      config: d.config,
+      entry: (r) => this.entry(r),
+      hostKeyAlias,
+      lock: (name, fn) => this.lock(name, fn),
+      revoke: (id, key) => this.revokeQuietly(id, key),
+      rekey: (ws) => this.connectLocked(ws),
+      workspaceIdOf: async (name) =>
+        (await (await d.api()).listWorkspaces()).find((w) => w.name === name)?.id,
+    });
   }
 
   /** The records, with renewals not yet written laid over them. */
@@ -52,59 +73,84 @@ export class Connections {
     return rec && this.latest(rec);
   }
 
-  /** The ssh config entry for a connection. */
-  entry(rec: Pick<ConnectionRecord, 'name' | 'pass'>): HostEntry {
+  /** The ssh config entry for a connection: its IdentityFile is the key the record names. */
+  entry(rec: Pick<ConnectionRecord, 'name' | 'pass' | 'publicKey'>): HostEntry {
     return {
       name: rec.name,
       hostName: rec.pass.gateway.host,
       port: rec.pass.gateway.port,
       user: rec.pass.user,
-      identityFile: this.d.keys.paths(rec.name).privateKeyPath,
+      identityFile: this.d.keys.paths(rec.name, rec.publicKey).privateKeyPath,
       knownHostsFile: this.d.knownHosts.path,
       hostKeyAlias: hostKeyAlias(rec.name),
     };
   }
 
   /**
-   * A fresh key, a pass for it, the gateway's host key pinned and the config entry written.
-   * The workspace should be running (the backend may refuse a pass otherwise).
+   * A fresh key, a pass for it, the gateway's host key pinned, the record and the config entry
+   * written, under the workspace's lock; then the previous key's files go and its pass is
+   * revoked. Takes only what the caller knows (the workspace's id and name); resolves with the
+   * record. The workspace should be running (the backend may refuse a pass otherwise).
    */
-  async connect(ws: Workspace): Promise<ConnectionRecord> {
-    // Refuse early, before anything is registered, if our block cannot be edited.
-    await this.d.configFile.read();
-    const previous = await this.d.store.get(ws.name);
+  async connect(ws: Pick<Workspace, 'id' | 'name'>): Promise<ConnectionRecord> {
+    // Refuse early, before anything is generated or registered, if the config cannot be written
+    // or connections.json is damaged (the record could not be written after the pass).
+    await Promise.all([this.d.preflight(), this.d.store.all()]);
+    return this.lock(ws.name, () => this.connectLocked(ws));
+  }
+
+  /** Heals every workspace a crash or a race left inconsistent (start-up sweep); the names repaired. */
+  sweep(): Promise<string[]> {
+    return this.repair.sweep();
+  }
+
+  /** Heals one workspace (its key on disk against its record, its pin, its entry). */
+  heal(name: string): Promise<ConnectionRecord | undefined> {
+    return this.repair.heal(name);
+  }
+
+  private lock<T>(name: string, fn: () => Promise<T>): Promise<T> {
+    return withConnectionLock(this.d.stateDir, name, fn);
+  }
+
+  /**
+   * The steps in the order a crash at any of them heals: the key is written under its own name
+   * before it is registered (so any pass granted has its key on disk for the sweep to revoke),
+   * the record switches to it in one rename, and only after the entry names it does the old key go.
+   */
+  private async connectLocked(ws: Pick<Workspace, 'id' | 'name'>): Promise<ConnectionRecord> {
     const pair = generateEd25519KeyPair(`runcode-${ws.name}`);
     const issuedAt = new Date(this.clock.now()).toISOString();
-    const pass = await (await this.d.api()).createSshPass(ws.id, pair.publicKey);
-    const rec: ConnectionRecord = {
-      name: ws.name,
-      workspaceId: ws.id,
-      publicKey: pair.publicKey,
-      pass,
-      issuedAt,
-    };
-    const entry = this.entry(rec);
+    await this.d.keys.save(ws.name, pair);
+    crashPoint('key');
+    let rec: ConnectionRecord;
     try {
-      validateHostEntry(entry);
+      const pass = await (await this.d.api()).createSshPass(ws.id, pair.publicKey);
+      crashPoint('pass');
+      rec = { name: ws.name, workspaceId: ws.id, publicKey: pair.publicKey, pass, issuedAt };
+      try {
+        validateHostEntry(this.entry(rec));
+        await this.d.knownHosts.pin(hostKeyAlias(ws.name), pass.hostKeys);
+      } catch (e) {
+        await this.revokeQuietly(ws.id, pair.publicKey);
+        throw e;
+      }
     } catch (e) {
-      await this.revokeQuietly(ws.id, pair.publicKey);
+      await this.d.keys.remove(ws.name, pair.publicKey).catch(() => undefined);
       throw e;
     }
-    // The key and the pin are independent files: written side by side (each write waits on an
-    // fsync). The record, which names both, comes after them.
-    await Promise.all([
-      this.d.keys.save(ws.name, pair),
-      this.d.knownHosts.pin(hostKeyAlias(ws.name), pass.hostKeys),
-    ]);
+    crashPoint('pin');
+    this.renewed.delete(ws.name);
     await this.d.store.put(rec);
+    crashPoint('record');
     // Someone is waiting on this connect: write now, not after the coalescing window (that is
     // for renewals and sign-in, where many changes arrive together).
-    const written = this.d.config.upsert(entry);
+    const written = this.d.config.upsert(this.entry(rec));
     await this.d.config.flush();
     await written;
-    if (previous && previous.publicKey !== pair.publicKey) {
-      await this.revokeQuietly(previous.workspaceId, previous.publicKey);
-    }
+    crashPoint('config');
+    // The previous key, and any a crash or an older version left, with the passes they held.
+    await this.repair.tidy(ws.name, rec, ws.id);
     return rec;
   }
 
@@ -116,9 +162,16 @@ export class Connections {
     name: string,
     opts: { deferWrite?: boolean } = {},
   ): Promise<{ times: PassTimes; entryChanged: boolean; record: ConnectionRecord }> {
-    const rec = opts.deferWrite ? await this.batchRecord(name) : await this.get(name);
+    let rec = opts.deferWrite ? await this.batchRecord(name) : await this.get(name);
     if (!rec)
       throw new RuncodeError('not_connected', `${name} is not connected; run \`runcode connect ${name}\``);
+    if (!(await exists(this.d.keys.paths(name, rec.publicKey).privateKeyPath))) {
+      // The key the record names is gone (a crash, another process mid-connect, a user's rm):
+      // heal under the lock (waits for a connect in flight, else registers a fresh key).
+      rec = await this.heal(name);
+      if (!rec) throw new RuncodeError('not_connected', `${name} is not connected any more`);
+      return { times: passTimes(rec), entryChanged: false, record: rec };
+    }
     const issuedAt = this.clock.now();
     const pass = await (await this.d.api()).createSshPass(rec.workspaceId, rec.publicKey);
     const next: ConnectionRecord = { ...rec, pass, issuedAt: new Date(issuedAt).toISOString() };
@@ -137,18 +190,23 @@ export class Connections {
    * batch read the file afresh. Rewriting connections.json once per renewal costs O(records) each
    * (read, validate, write), O(records^2) a batch: 500 workspaces renewed at ~15 a second.
    */
-  async flushRenewals(): Promise<void> {
+  async flushRenewals(): Promise<ConnectionRecord[]> {
     this.batchRead = undefined;
-    if (this.renewed.size === 0) return;
+    if (this.renewed.size === 0) return [];
     const records = [...this.renewed.values()];
     this.renewed.clear();
+    let stale: ConnectionRecord[];
     try {
-      await this.d.store.replaceMany(records);
+      stale = await this.d.store.replaceMany(records);
     } catch (e) {
       // Kept for the next flush, unless a later renewal replaced them meanwhile.
       for (const r of records) if (!this.renewed.has(r.name)) this.renewed.set(r.name, r);
       throw e;
     }
+    // Reconnected with another key or disconnected while renewing: the pass just renewed is for
+    // a key no record names (its files are gone or going), so it must not outlive the batch.
+    await Promise.all(stale.map((r) => this.revokeQuietly(r.workspaceId, r.publicKey)));
+    return records.filter((r) => !stale.includes(r));
   }
 
   private latest(rec: ConnectionRecord): ConnectionRecord {
@@ -162,18 +220,23 @@ export class Connections {
     return this.renewed.get(name) ?? (await this.batchRead).get(name);
   }
 
-  /** Revokes the pass (best effort), deletes the key and pins, and drops the entry. */
+  /**
+   * Revokes the pass (best effort), drops the record, the entry, the keys and pins, under the
+   * workspace's lock. The record goes first: a crash after it leaves files the sweep removes.
+   */
   async disconnect(name: string, opts: { revoke?: boolean } = {}): Promise<void> {
-    const rec = await this.d.store.get(name);
-    this.renewed.delete(name);
-    if (rec && opts.revoke !== false) await this.revokeQuietly(rec.workspaceId, rec.publicKey);
-    // As in connect: someone is waiting, so no coalescing window.
-    const removed = this.d.config.remove(name);
-    await this.d.config.flush();
-    await removed;
-    await this.d.keys.remove(name);
-    await this.d.knownHosts.unpin(hostKeyAlias(name));
-    await this.d.store.remove(name);
+    await this.lock(name, async () => {
+      const rec = await this.d.store.get(name);
+      this.renewed.delete(name);
+      if (rec && opts.revoke !== false) await this.revokeQuietly(rec.workspaceId, rec.publicKey);
+      await this.d.store.remove(name);
+      // As in connect: someone is waiting, so no coalescing window.
+      const removed = this.d.config.remove(name);
+      await this.d.config.flush();
+      await removed;
+      await this.d.keys.removeName(name);
+      await this.d.knownHosts.unpin(hostKeyAlias(name));
+    });
   }
 
   /**
@@ -209,12 +272,14 @@ export class Connections {
     const rec = await this.d.store.get(name);
     if (!rec)
       throw new RuncodeError('not_connected', `${name} is not connected; run \`runcode connect ${name}\``);
-    const privateKey = await fs.readFile(this.d.keys.paths(name).privateKeyPath, 'utf8').catch(() => {
-      throw new RuncodeError(
-        'key_missing',
-        `the key for ${name} is missing; run \`runcode connect ${name}\` again`,
-      );
-    });
+    const privateKey = await fs
+      .readFile(this.d.keys.paths(name, rec.publicKey).privateKeyPath, 'utf8')
+      .catch(() => {
+        throw new RuncodeError(
+          'key_missing',
+          `the key for ${name} is missing; run \`runcode connect ${name}\` again`,
+        );
+      });
     return {
       host: rec.pass.gateway.host,
       port: rec.pass.gateway.port,
@@ -236,6 +301,12 @@ export class Connections {
 export function passTimes(rec: { pass: SshPass; issuedAt: string }): PassTimes {
   return { issuedAt: Date.parse(rec.issuedAt), expiresAt: Date.parse(rec.pass.expiresAt) };
 }
+
+const exists = (p: string): Promise<boolean> =>
+  fs.access(p).then(
+    () => true,
+    () => false,
+  );
 
 function sameKeys(a: readonly string[], b: readonly string[]): boolean {
   return a.length === b.length && a.every((k, i) => k === b[i]);

@@ -163,7 +163,7 @@ export async function runDoctor(app: RuncodeApp): Promise<DoctorCheck[]> {
       fix: 'an earlier Host or Match block overrides ours; move it below the RunCode block, or run `runcode config-ssh`',
     });
 
-    const key = await app.keys.check(rec.name);
+    const key = await app.keys.check(rec.name, rec.publicKey);
     add({
       id: `key:${rec.name}`,
       title: `Key for ${rec.name}`,

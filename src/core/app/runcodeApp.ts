@@ -18,6 +18,7 @@ import { connectSsh } from '../ssh/sshConnection.js';
 import { SshConfigFile } from '../ssh/sshConfigFile.js';
 import { ConnectionStore } from '../state/connectionStore.js';
 import type { SettingsStore } from '../state/settingsFile.js';
+import type { ConnectionRecord } from '../state/connectionStore.js';
 import { Connections, passTimes } from './connections.js';
 import { Session } from './session.js';
 
@@ -48,8 +49,8 @@ export class RuncodeApp {
   readonly clock: Clock;
   private readonly config: CoalescingConfigWriter;
   private refresherInstance: Refresher | undefined;
-  /** expiresAt of the pass each tracked workspace was last tracked with. */
-  private readonly trackedPasses = new Map<string, number>();
+  /** The pass expiry and key each tracked workspace was last tracked with. */
+  private readonly trackedPasses = new Map<string, { expiresAt: number; publicKey: string }>();
 
   constructor(readonly opts: RuncodeAppOptions) {
     this.clock = opts.clock ?? systemClock;
@@ -61,7 +62,9 @@ export class RuncodeApp {
     this.configFile = new SshConfigFile({ path: opts.sshConfigPath, stateDir: opts.stateDir });
     this.config = new CoalescingConfigWriter(this.configFile);
     this.connections = new Connections({
+      stateDir: opts.stateDir,
       api: () => this.session.api(),
+      preflight: () => this.configFile.read(),
       keys: this.keys,
       knownHosts: this.knownHosts,
       configFile: this.configFile,
@@ -107,14 +110,14 @@ export class RuncodeApp {
 
   /** Polls until `running` (and, with `probe`, until SSH answers). */
   async waitReady(
-    name: string,
+    which: string | Workspace,
     o: { probe: boolean; timeoutMs?: number; signal?: AbortSignal; onProgress?: (p: ReadyProgress) => void },
   ): Promise<Workspace> {
     const api = await this.session.api();
-    const ws = await this.findWorkspace(name);
+    const ws = typeof which === 'string' ? await this.findWorkspace(which) : which;
     return waitUntilReady({
       getWorkspace: () => api.getWorkspace(ws.id),
-      probe: o.probe ? () => this.probe(name) : async () => undefined,
+      probe: o.probe ? () => this.probe(ws.name) : async () => undefined,
       timeoutMs: o.timeoutMs ?? 120_000,
       clock: this.clock,
       ...(o.signal ? { signal: o.signal } : {}),
@@ -129,12 +132,17 @@ export class RuncodeApp {
   }
 
   /**
-   * `runcode connect`: (start,) wait for running, fresh key + pass + entry, (wait for SSH).
-   * Resolves with the alias to use.
+   * `runcode connect` and the tray's Connect: (start,) wait for running, fresh key + pass + entry,
+   * (wait for SSH). Takes the workspace when the caller holds it (the tray), else its name (one
+   * list request). Resolves with the alias to use and the record written.
    */
-  async connect(name: string, o: ConnectOptions = {}): Promise<{ alias: string; workspace: Workspace }> {
+  async connect(
+    which: string | Workspace,
+    o: ConnectOptions = {},
+  ): Promise<{ alias: string; workspace: Workspace; record: ConnectionRecord }> {
     const say = o.onProgress ?? (() => undefined);
-    let ws = await this.findWorkspace(name);
+    let ws = typeof which === 'string' ? await this.findWorkspace(which) : which;
+    const name = ws.name;
     if (ws.state === 'stopped' || ws.state === 'stopping' || ws.state === 'failed') {
       if (!o.start) {
         throw new RuncodeError(
@@ -147,42 +155,53 @@ export class RuncodeApp {
     }
     if (ws.state !== 'running') {
       say(`waiting for ${name} to be running...`);
-      ws = await this.waitReady(name, { probe: false, ...pick(o) });
+      ws = await this.waitReady(ws, { probe: false, ...pick(o) });
     }
     say(`registering a fresh key for ${name}...`);
-    await this.connections.connect(ws);
-    await this.config.flush();
-    await this.syncRefresher();
+    const record = await this.connections.connect(ws);
+    this.track(record);
     if (o.wait) {
       say(`waiting for SSH to answer...`);
-      ws = await this.waitReady(name, { probe: true, ...pick(o) });
+      ws = await this.waitReady(ws, { probe: true, ...pick(o) });
     }
-    return { alias: `runcode.${name}`, workspace: ws };
+    return { alias: `runcode.${name}`, workspace: ws, record };
   }
 
   async disconnect(name: string): Promise<void> {
     await this.connections.disconnect(name);
-    await this.syncRefresher();
-    await this.config.flush();
+    this.refresherInstance?.untrack(name);
+    this.trackedPasses.delete(name);
   }
 
-  /** Keeps every connection's pass fresh until dispose(). */
-  async startRefresher(onResult?: (r: RenewResult) => void): Promise<Refresher> {
+  /**
+   * Keeps every connection's pass fresh until dispose(). First sweeps what a crash or a race
+   * left (orphan keys and temps, records whose key is gone, wrong pins, stale entries).
+   */
+  async startRefresher(
+    onResult?: (r: RenewResult) => void,
+    onRepaired?: (names: string[]) => void,
+  ): Promise<Refresher> {
     if (this.refresherInstance) return this.refresherInstance;
     // A damaged connections.json fails here, loudly; later syncs keep the last good view.
     await this.connections.list();
+    const repaired = await this.connections.sweep().catch(() => []);
+    if (repaired.length) onRepaired?.(repaired);
+    const changedEntries = new Set<string>();
     const refresher = new Refresher({
       clock: this.clock,
       renew: async (name) => {
         const { times, entryChanged, record } = await this.connections.renew(name, { deferWrite: true });
-        this.trackedPasses.set(name, times.expiresAt);
-        if (entryChanged) void this.config.upsert(this.connections.entry(record));
+        this.trackedPasses.set(name, { expiresAt: times.expiresAt, publicKey: record.publicKey });
+        if (entryChanged) changedEntries.add(name);
         return times;
       },
       onBatch: async (results) => {
         // One connections.json write per batch; one that fails is retried with the next batch
         // (the passes themselves are renewed on the server either way).
-        await this.connections.flushRenewals().catch(() => undefined);
+        const written = await this.connections.flushRenewals().catch(() => []);
+        // Only entries of records still in the file (a reconnect elsewhere wrote its own).
+        for (const rec of written)
+          if (changedEntries.delete(rec.name)) void this.config.upsert(this.connections.entry(rec));
         await this.config.flush(); // one config write per batch, if anything changed
         results.forEach((r) => onResult?.(r));
       },
@@ -192,9 +211,19 @@ export class RuncodeApp {
     return refresher;
   }
 
+  /** Tracks a record this process just wrote (no re-read of connections.json). */
+  private track(rec: ConnectionRecord): void {
+    const r = this.refresherInstance;
+    if (!r) return;
+    const times = passTimes(rec);
+    this.trackedPasses.set(rec.name, { expiresAt: times.expiresAt, publicKey: rec.publicKey });
+    r.track(rec.name, times);
+  }
+
   /**
    * Brings the refresher in line with connections.json after another process (the tray, another
-   * `runcode`) connected, renewed or disconnected a workspace.
+   * `runcode`) connected, renewed or disconnected a workspace. A workspace whose key changed
+   * elsewhere is healed: if that process died half-way, its entry and old key are put right here.
    */
   async syncRefresher(): Promise<void> {
     const r = this.refresherInstance;
@@ -205,9 +234,12 @@ export class RuncodeApp {
     for (const rec of recs) {
       seen.add(rec.name);
       const times = passTimes(rec);
-      if (this.trackedPasses.get(rec.name) !== times.expiresAt) {
-        this.trackedPasses.set(rec.name, times.expiresAt);
+      const before = this.trackedPasses.get(rec.name);
+      if (before?.expiresAt !== times.expiresAt || before.publicKey !== rec.publicKey) {
+        this.trackedPasses.set(rec.name, { expiresAt: times.expiresAt, publicKey: rec.publicKey });
         r.track(rec.name, times);
+        if (before && before.publicKey !== rec.publicKey)
+          void this.connections.heal(rec.name).catch(() => undefined);
       }
     }
     for (const name of r.tracked()) {

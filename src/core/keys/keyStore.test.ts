@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { isRuncodeError } from '../errors.js';
-import { KeyStore } from './keyStore.js';
+import { KeyStore, keyId } from './keyStore.js';
 
 let state: string;
 beforeEach(() => {
@@ -30,7 +30,9 @@ describe('KeyStore', () => {
     } finally {
       process.umask(old);
     }
-    expect(k.privateKeyPath).toBe(path.join(state, 'keys', 'api'));
+    // Named by the key: a record always names the key its pass was granted for.
+    expect(k.privateKeyPath).toBe(path.join(state, 'keys', `api.${keyId(k.publicKey)}`));
+    expect(keyId(k.publicKey)).toMatch(/^[0-9a-f]{16}$/);
     expect(mode(ks.dir)).toBe(0o700);
     expect(mode(k.privateKeyPath)).toBe(0o600);
     expect(mode(k.publicKeyPath)).toBe(0o644);
@@ -39,15 +41,25 @@ describe('KeyStore', () => {
     expect(keygenY(k.privateKeyPath)).toBe(canonical(k.publicKey));
     const fp = spawnSync('ssh-keygen', ['-l', '-f', k.publicKeyPath], { encoding: 'utf8' }).stdout;
     expect(fp).toContain(k.fingerprint);
-    expect(await ks.check('api')).toEqual({ ...ks.paths('api'), ok: true, problems: [] });
-    expect(fs.readdirSync(ks.dir).sort()).toEqual(['api', 'api.pub']);
+    expect(await ks.check('api', k.publicKey)).toEqual({
+      ...ks.paths('api', k.publicKey),
+      ok: true,
+      problems: [],
+    });
+    const id = keyId(k.publicKey);
+    expect(fs.readdirSync(ks.dir).sort()).toEqual([`api.${id}`, `api.${id}.pub`]);
   });
 
-  it('create again replaces the pair; many keys all load in OpenSSH', async () => {
+  it('create again writes a second pair beside the first; many keys all load in OpenSSH', async () => {
     const ks = new KeyStore(state);
     const a = await ks.create('api');
     const b = await ks.create('api');
     expect(b.publicKey).not.toBe(a.publicKey);
+    expect(b.privateKeyPath).not.toBe(a.privateKeyPath);
+    expect(keygenY(a.privateKeyPath)).toBe(canonical(a.publicKey));
+    expect([...(await ks.scan()).get('api')!.keys.keys()].sort()).toEqual(
+      [keyId(a.publicKey), keyId(b.publicKey)].sort(),
+    );
     expect(keygenY(b.privateKeyPath)).toBe(canonical(b.publicKey));
     const names = Array.from({ length: 40 }, (_, i) => `ws-${i}`);
     const made = await Promise.all(names.map((n) => ks.create(n)));
@@ -65,10 +77,10 @@ describe('KeyStore', () => {
 
   it('check reports bad modes, a key that does not load, a mismatched .pub, a missing key', async () => {
     const ks = new KeyStore(state);
-    const { privateKeyPath, publicKeyPath } = await ks.create('api');
+    const { privateKeyPath, publicKeyPath, publicKey } = await ks.create('api');
     fs.chmodSync(privateKeyPath, 0o644);
     fs.chmodSync(ks.dir, 0o755);
-    let c = await ks.check('api');
+    let c = await ks.check('api', publicKey);
     expect(c.ok).toBe(false);
     expect(c.problems.join('\n')).toMatch(/has mode 0644, not 0600/);
     expect(c.problems.join('\n')).toMatch(/has mode 0755, not 0700/);
@@ -76,27 +88,42 @@ describe('KeyStore', () => {
     fs.chmodSync(ks.dir, 0o700);
     const other = await new KeyStore(path.join(state, 'other')).create('api');
     fs.copyFileSync(other.publicKeyPath, publicKeyPath);
-    c = await ks.check('api');
+    c = await ks.check('api', publicKey);
     expect(c.problems).toEqual([`${publicKeyPath} does not match its private key`]);
     fs.writeFileSync(
       privateKeyPath,
       '-----BEGIN OPENSSH PRIVATE KEY-----\nAAAA\n-----END OPENSSH PRIVATE KEY-----\n',
     );
-    c = await ks.check('api');
+    c = await ks.check('api', publicKey);
     expect(c.problems).toEqual([`${privateKeyPath} does not load as an ed25519 private key`]);
     expect(c.problems.join('')).not.toContain('AAAA');
-    await ks.remove('api');
-    c = await ks.check('api');
+    fs.copyFileSync(other.privateKeyPath, privateKeyPath);
+    c = await ks.check('api', publicKey);
+    expect(c.problems).toEqual([`${privateKeyPath} is not the key registered for api`]);
+    await ks.remove('api', publicKey);
+    c = await ks.check('api', publicKey);
     expect(c.problems).toEqual([`${privateKeyPath} does not exist`]);
   });
 
   it('remove and removeAll delete key files', async () => {
     const ks = new KeyStore(state);
-    await ks.create('a');
-    await ks.create('b');
-    expect(await ks.remove('a')).toBe(true);
-    expect(await ks.remove('a')).toBe(false);
-    expect(fs.readdirSync(ks.dir)).toEqual(['b', 'b.pub']);
+    const a = await ks.create('a');
+    const b = await ks.create('b');
+    expect(await ks.remove('a', a.publicKey)).toBe(true);
+    expect(await ks.remove('a', a.publicKey)).toBe(false);
+    const id = keyId(b.publicKey);
+    expect(fs.readdirSync(ks.dir).sort()).toEqual([`b.${id}`, `b.${id}.pub`]);
+    fs.writeFileSync(path.join(ks.dir, `.b.${id}.runcode-tmp-abc123`), 'partial');
+    fs.writeFileSync(path.join(ks.dir, 'b'), 'legacy');
+    fs.writeFileSync(path.join(ks.dir, 'notes.txt'), 'not ours');
+    const files = (await ks.scan()).get('b')!;
+    expect([files.temps.length, files.legacy.privateKeyPath, files.keys.size]).toEqual([
+      1,
+      path.join(ks.dir, 'b'),
+      1,
+    ]);
+    await ks.removeName('b');
+    expect(fs.readdirSync(ks.dir)).toEqual(['notes.txt']);
     await ks.removeAll();
     expect(fs.existsSync(ks.dir)).toBe(false);
     expect(await ks.list()).toEqual([]);
@@ -107,7 +134,7 @@ describe('KeyStore', () => {
     for (const bad of ['../x', 'a/b', '.', '', '-a', 'A', 'a b', 'a\n', 'é', '*', 'a'.repeat(64)]) {
       const e = await ks.create(bad).catch((err: unknown) => err);
       expect(isRuncodeError(e) && e.code).toBe('invalid_name');
-      expect(() => ks.paths(bad)).toThrow();
+      expect(() => ks.paths(bad, 'ssh-ed25519 AAAA')).toThrow();
     }
     expect(fs.existsSync(state)).toBe(false);
   });

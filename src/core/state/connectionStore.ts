@@ -50,28 +50,40 @@ export class ConnectionStore {
     return (await this.all()).find((c) => c.name === name);
   }
 
-  async put(record: ConnectionRecord): Promise<void> {
-    await this.file.update((f) => ({
-      ...f,
-      connections: [...f.connections.filter((c) => c.name !== record.name), record].sort((a, b) =>
-        a.name.localeCompare(b.name),
-      ),
-    }));
+  /** Adds or replaces `record.name`'s record; resolves with the one it replaced (one read). */
+  async put(record: ConnectionRecord): Promise<ConnectionRecord | undefined> {
+    let previous: ConnectionRecord | undefined;
+    await this.file.update((f) => {
+      previous = f.connections.find((c) => c.name === record.name);
+      return {
+        ...f,
+        connections: [...f.connections.filter((c) => c.name !== record.name), record].sort((a, b) =>
+          a.name.localeCompare(b.name),
+        ),
+      };
+    });
+    return previous;
   }
 
   /**
    * Replaces many records in one write (a refresh batch). A record whose workspace was
-   * disconnected meanwhile, or reconnected with another key, is left as the file has it.
+   * disconnected meanwhile, or reconnected with another key, is left as the file has it; those
+   * are returned (their renewed passes are for keys no record names any more).
    */
-  async replaceMany(records: readonly ConnectionRecord[]): Promise<void> {
+  async replaceMany(records: readonly ConnectionRecord[]): Promise<ConnectionRecord[]> {
     const byName = new Map(records.map((r) => [r.name, r]));
     await this.file.update((f) => ({
       ...f,
       connections: f.connections.map((c) => {
         const r = byName.get(c.name);
-        return r && r.publicKey === c.publicKey ? r : c;
+        if (r && r.publicKey === c.publicKey) {
+          byName.delete(c.name);
+          return r;
+        }
+        return c;
       }),
     }));
+    return [...byName.values()];
   }
 
   async remove(name: string): Promise<void> {
