@@ -15,6 +15,9 @@ import type { WorkspaceDefInput } from '../src/server/workspaceCatalog.js';
 import { freePort } from '../src/server/workspaceCatalog.js';
 import { openPopover, type Popover } from './harness.js';
 import { shoot } from './screenshots.js';
+import { noChromium } from './requireChromium.js';
+
+test.skip(!!noChromium, noChromium ?? '');
 
 let srv: TestServer | undefined;
 let dir: string | undefined;

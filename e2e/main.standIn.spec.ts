@@ -10,6 +10,9 @@ import path from 'node:path';
 import { chromium, expect, test, type Browser, type Page } from '@playwright/test';
 import { getWindowPosition } from '../src/main/windowPosition.js';
 import { launchMain, MAIN_BUNDLE, type MainHandle } from './electronStandIn/launchMain.js';
+import { noChromium } from './requireChromium.js';
+
+test.skip(!!noChromium, noChromium ?? '');
 
 test.describe.configure({ mode: 'serial' });
 
