@@ -2,16 +2,23 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { keyFileName } from '../core/keys/keyFileName.js';
 import { FAST_PATH_MIN_LEFT_MS, freshTarget, onlyConnected, withFreshSsh } from './freshTarget.js';
 
 const NOW = Date.parse('2026-01-01T00:00:00Z');
 const HOST_KEY = 'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOMqqnkVzrm0SdG6UOoqKLsabgH5C9okWi0dh2l9GKJl';
 
+// The record's own key: keys are named by their public half (keys/NAME.<id>).
+const PUBLIC_KEY = 'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAILaBhwx/4mRaRm1Y07/MXRXkdMW0uP/Bdj4mu1JK4eiE';
+const keyFile = () => path.join(dir, 'keys', keyFileName('api', PUBLIC_KEY));
+
 let dir: string;
 beforeEach(() => {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rc-fresh-'));
   fs.mkdirSync(path.join(dir, 'keys'));
-  fs.writeFileSync(path.join(dir, 'keys', 'api'), 'PRIVATE KEY PEM');
+  fs.writeFileSync(keyFile(), 'PRIVATE KEY PEM');
+  // A key of another name (a legacy one, or another connect's) is never the one used.
+  fs.writeFileSync(path.join(dir, 'keys', 'api'), 'LEGACY KEY PEM');
 });
 afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
 
@@ -19,6 +26,7 @@ function record(over: Record<string, unknown> = {}, passOver: Record<string, unk
   return {
     name: 'api',
     workspaceId: 'w1',
+    publicKey: PUBLIC_KEY,
     pass: {
       user: 'ws-api',
       gateway: { host: '127.0.0.1', port: 2222 },
@@ -64,7 +72,10 @@ describe('freshTarget', () => {
     write([record()]);
     expect(await freshTarget(dir, 'web', NOW)).toBeUndefined();
     expect(await freshTarget(dir, '../api', NOW)).toBeUndefined();
-    fs.rmSync(path.join(dir, 'keys', 'api'));
+    write([record({ publicKey: 'ssh-ed25519 nope' })]);
+    expect(await freshTarget(dir, 'api', NOW)).toBeUndefined();
+    write([record()]);
+    fs.rmSync(keyFile());
     expect(await freshTarget(dir, 'api', NOW)).toBeUndefined();
     fs.writeFileSync(path.join(dir, 'connections.json'), '{not json');
     expect(await freshTarget(dir, 'api', NOW)).toBeUndefined();

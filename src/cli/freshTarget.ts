@@ -8,6 +8,7 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import type { Client } from 'ssh2';
 import { RuncodeError } from '../core/errors.js';
+import { keyFileName } from '../core/keys/keyFileName.js';
 import { keysDir } from '../core/paths.js';
 import { connectSsh, mapSshError } from '../core/ssh/sshConnection.js';
 import type { SshTarget } from '../core/ssh/sshTarget.js';
@@ -20,6 +21,7 @@ const HOST_KEY = /^ssh-ed25519 [A-Za-z0-9+/]+={0,2}$/;
 
 interface RawRecord {
   name?: unknown;
+  publicKey?: unknown;
   pass?: {
     user?: unknown;
     gateway?: { host?: unknown; port?: unknown };
@@ -37,6 +39,14 @@ async function records(stateDir: string): Promise<RawRecord[] | undefined> {
     };
     if (file.version !== 1 || !Array.isArray(file.connections)) return undefined;
     return file.connections as RawRecord[];
+  } catch {
+    return undefined;
+  }
+}
+
+function keyFileNameOrUndefined(name: string, publicKey: string): string | undefined {
+  try {
+    return keyFileName(name, publicKey);
   } catch {
     return undefined;
   }
@@ -74,7 +84,10 @@ export async function freshTarget(
     !(expires - now >= FAST_PATH_MIN_LEFT_MS)
   )
     return undefined;
-  const privateKey = await fs.readFile(path.join(keysDir(stateDir), name), 'utf8').catch(() => undefined);
+  // The key the record names (keys are named by their public half: keys/NAME.<id>).
+  const file = typeof rec?.publicKey === 'string' ? keyFileNameOrUndefined(name, rec.publicKey) : undefined;
+  if (file === undefined) return undefined;
+  const privateKey = await fs.readFile(path.join(keysDir(stateDir), file), 'utf8').catch(() => undefined);
   if (privateKey === undefined) return undefined;
   return { host, port, user: pass.user, privateKey, hostKeys: pass.hostKeys as string[] };
 }

@@ -8,7 +8,7 @@ import type { CoalescingConfigWriter } from '../ssh/coalescingConfigWriter.js';
 import type { KnownHosts } from '../ssh/knownHosts.js';
 import type { HostEntry } from '../ssh/sshConfigBlock.js';
 import type { KeyStore, NameFiles } from '../keys/keyStore.js';
-import { keyId } from '../keys/keyStore.js';
+import { keyId } from '../keys/keyFileName.js';
 import type { ConnectionRecord, ConnectionStore } from '../state/connectionStore.js';
 import { atomicWrite } from '../fs/atomicWrite.js';
 import fs from 'node:fs/promises';

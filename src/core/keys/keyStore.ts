@@ -4,7 +4,6 @@
 // points at the key its pass was granted for: a new connect writes a new file beside the old one
 // and never changes the bytes under a record's feet. Key material is never logged and never
 // appears in an error message.
-import crypto from 'node:crypto';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import ssh2 from 'ssh2';
@@ -14,6 +13,9 @@ import { fingerprint, generateEd25519KeyPair, parseEd25519PublicKey } from '../s
 import type { Ed25519KeyPair } from '../ssh/opensshKey.js';
 import { isWorkspaceName } from '../ssh/sshValues.js';
 import { crashPoint } from './crashPoint.js';
+import { keyFileName } from './keyFileName.js';
+
+export { keyId } from './keyFileName.js';
 
 export interface KeyFiles {
   privateKeyPath: string;
@@ -47,13 +49,6 @@ const modeOf = (m: number): string => (m & 0o777).toString(8).padStart(4, '0');
 const KEY_FILE = /^([a-z0-9][a-z0-9-]{0,62})(?:\.([0-9a-f]{16}))?(\.pub)?$/;
 const TEMP_FILE = /^\.([a-z0-9][a-z0-9-]{0,62})(?:\.[0-9a-f]{16})?(?:\.pub)?\.runcode-tmp-/;
 
-/** The file id of a public key: 16 hex digits of its blob's SHA-256. */
-export function keyId(publicKey: string): string {
-  const parsed = parseEd25519PublicKey(publicKey);
-  if (!parsed) throw new RuncodeError('invalid_argument', 'not an ssh-ed25519 public key');
-  return crypto.createHash('sha256').update(parsed.blob).digest('hex').slice(0, 16);
-}
-
 /** `ssh-ed25519 AAAA...` of a private key file's bytes; undefined if they are not an ed25519 key. */
 export function publicKeyOfPrivate(pem: Buffer | string): string | undefined {
   const parsed = ssh2.utils.parseKey(pem);
@@ -72,7 +67,7 @@ export class KeyStore {
   /** The files of `name`'s key `publicKey`. */
   paths(name: string, publicKey: string): KeyFiles {
     checkName(name);
-    const privateKeyPath = path.join(this.dir, `${name}.${keyId(publicKey)}`);
+    const privateKeyPath = path.join(this.dir, keyFileName(name, publicKey));
     return { privateKeyPath, publicKeyPath: `${privateKeyPath}.pub` };
   }
 
