@@ -31,6 +31,17 @@ export interface ForwardManagerOptions {
   statsIntervalMs?: number;
   /** For tests: replaces connectSsh. */
   connect?: ConnectFn;
+  /** Told about each workspace's shared connection (the tray's link health). */
+  links?: LinkObserver;
+}
+
+/** What happens to a workspace's shared SSH connection, for whoever shows its health. */
+export interface LinkObserver {
+  state(workspace: string, state: LinkState, reason: string | undefined): void;
+  retryAt(workspace: string, atMs: number): void;
+  roundTrip(workspace: string, ms: number): void;
+  /** The last forward of the workspace went away, and its connection with it. */
+  closed(workspace: string): void;
 }
 
 export type ForwardEvent =
@@ -213,6 +224,8 @@ export class ForwardManager {
         workspace,
         getTarget: this.opts.getTarget,
         onState: (state, reason) => this.linkState(workspace, state, reason),
+        onRetryScheduled: (at) => this.opts.links?.retryAt(workspace, at),
+        onRoundTrip: (ms) => this.opts.links?.roundTrip(workspace, ms),
         clock: this.clock,
         random: this.opts.random ?? Math.random,
         backoff: this.opts.backoff ?? {},
@@ -221,6 +234,7 @@ export class ForwardManager {
         connect: this.opts.connect,
       });
       this.links.set(workspace, link);
+      this.opts.links?.state(workspace, 'connecting', undefined);
       link.start();
     }
     return link;
@@ -231,10 +245,12 @@ export class ForwardManager {
     const link = this.links.get(workspace);
     if (!link) return;
     this.links.delete(workspace);
+    this.opts.links?.closed(workspace);
     await link.dispose();
   }
 
   private linkState(workspace: string, state: LinkState, reason: string | undefined): void {
+    this.opts.links?.state(workspace, state, reason);
     for (const e of this.entries.values()) {
       if (e.forward.workspace !== workspace) continue;
       e.forward.state = FORWARD_STATE[state];

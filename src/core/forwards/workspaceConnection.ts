@@ -26,6 +26,9 @@ export interface WorkspaceConnectionOptions {
   waitMs: number;
   readyTimeoutMs: number;
   connect?: ConnectFn;
+  /** Health hooks (the tray's link view): when the next attempt is due, and a channel open's round trip. */
+  onRetryScheduled?(atMs: number): void;
+  onRoundTrip?(ms: number): void;
 }
 
 /** Failures that retrying soon will not fix by itself: shown as `failed` (we still retry on backoff). */
@@ -77,8 +80,11 @@ export class WorkspaceConnection {
     const client = await this.ready();
     this.channels.set(client, (this.channels.get(client) ?? 0) + 1);
     const release = once(() => this.release(client));
+    const sent = this.opts.clock.monotonic();
     return new Promise<ClientChannel>((resolve, reject) => {
       client.forwardOut('127.0.0.1', srcPort, '127.0.0.1', remotePort, (err, channel) => {
+        // Open request -> answer: one SSH round trip on traffic that happens anyway (no pings when idle).
+        this.opts.onRoundTrip?.(this.opts.clock.monotonic() - sent);
         if (err) {
           release();
           reject(
@@ -235,6 +241,7 @@ export class WorkspaceConnection {
   private scheduleRetry(): void {
     if (this.disposed || this.attempting || this.cancelRetry) return;
     const delay = backoffDelay(Math.max(0, this.failures - 1), this.opts.backoff, this.opts.random);
+    this.opts.onRetryScheduled?.(this.opts.clock.now() + delay);
     this.cancelRetry = this.opts.clock.setTimer(() => {
       this.cancelRetry = undefined;
       this.attempt();
