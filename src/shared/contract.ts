@@ -28,6 +28,22 @@ export interface WorkspaceView extends Workspace {
   passExpiresAt?: string;
   /** A start or stop this app asked for and is waiting on. */
   pending?: 'start' | 'stop';
+  /** The SSH link this app keeps to it (while a port is forwarded); absent when it keeps none. */
+  link?: LinkView;
+}
+
+export interface LinkView {
+  /** `down`: reconnecting or failed, and trying again. */
+  state: 'connecting' | 'up' | 'down';
+  /** ISO time it entered this state. */
+  since: string;
+  /** Why it is down (the last error). */
+  reason?: string;
+  /** ISO time of the next attempt, while down. */
+  nextRetryAt?: string;
+  /** The last SSH round trip (a channel open), in ms, and when it was measured (ISO). */
+  rttMs?: number;
+  rttAt?: string;
 }
 
 export type ForwardState = 'starting' | 'active' | 'reconnecting' | 'failed' | 'off';
