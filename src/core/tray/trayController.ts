@@ -19,6 +19,7 @@ import { WorkspaceFeed } from '../live/workspaceFeed.js';
 import type { ConnectionRecord } from '../state/connectionStore.js';
 import { createRouter } from '../ipc/router.js';
 import type { RouterPort } from '../../shared/contract.js';
+import { LinkHealth } from '../desktop/linkHealth.js';
 import { DesktopActions } from './desktopActions.js';
 import { forwardViews, workspaceViews } from './views.js';
 
@@ -42,6 +43,8 @@ export interface TrayControllerOptions {
   hideWindow?(): void;
   /** Told after settings change (main applies launch-at-login). */
   onSettingsChanged?(s: Settings): void;
+  /** How long a forwarded workspace's link may be down before the tray asks for attention. */
+  linkDownGraceMs?: number;
 }
 
 export class TrayController {
@@ -52,6 +55,8 @@ export class TrayController {
   private readonly listeners = new Set<<E extends EventName>(event: E, payload: Events[E]) => void>();
   private readonly pending = new Map<string, 'start' | 'stop'>();
   private readonly forwards: ForwardManager;
+  private readonly health: LinkHealth;
+  private healthQueued = false;
   private feed: WorkspaceFeed | undefined;
   private stopFeed: (() => void) | undefined;
   private workspaces: readonly Workspace[] = [];
@@ -68,9 +73,11 @@ export class TrayController {
 
   constructor(private readonly o: TrayControllerOptions) {
     this.app = o.app;
+    this.health = new LinkHealth(this.app.clock, () => this.healthChanged(), o.linkDownGraceMs);
     this.forwards = new ForwardManager({
       getTarget: (ws) => this.app.connections.target(ws),
       clock: this.app.clock,
+      links: this.health,
     });
     this.forwards.subscribe(() => this.emitForwards());
     this.actions = new DesktopActions({
@@ -112,7 +119,9 @@ export class TrayController {
   trayState(): 'signed-out' | 'idle' | 'running' | 'attention' {
     if (!this.signedIn) return 'signed-out';
     const failed = this.forwards.list().some((f) => f.state === 'failed');
-    if (failed || this.refreshFailing.size > 0 || this.feed?.mode === 'offline') return 'attention';
+    const linkDown = this.health.downTooLong().length > 0;
+    if (failed || linkDown || this.refreshFailing.size > 0 || this.feed?.mode === 'offline')
+      return 'attention';
     return this.workspaces.some((w) => w.state === 'running') ? 'running' : 'idle';
   }
 
@@ -248,6 +257,7 @@ export class TrayController {
     this.stopSignedIn();
     await this.forwards.dispose().catch(() => undefined);
     await this.sandbox?.stop().catch(() => undefined);
+    this.health.dispose();
     this.listeners.clear();
   }
 
@@ -374,7 +384,17 @@ export class TrayController {
   }
 
   private workspaceList(): WorkspaceView[] {
-    return workspaceViews(this.workspaces, this.connections, this.pending);
+    return workspaceViews(this.workspaces, this.connections, this.pending, (name) => this.health.view(name));
+  }
+
+  /** Link health changes come in bursts (a page opening many connections): one list per burst. */
+  private healthChanged(): void {
+    if (this.healthQueued) return;
+    this.healthQueued = true;
+    setImmediate(() => {
+      this.healthQueued = false;
+      this.emit('workspaces:changed', this.workspaceList());
+    });
   }
 
   private forwardView(workspace: string, remotePort: number): ForwardView {

@@ -1,6 +1,6 @@
 // What the popover shows, derived (never stored): workspaces with their connection state, and
 // every port on offer with its forward's state.
-import type { ForwardView, WorkspaceView } from '../../shared/contract.js';
+import type { ForwardView, LinkView, WorkspaceView } from '../../shared/contract.js';
 import type { Workspace } from '../../shared/protocol.js';
 import type { ForwardInfo } from '../forwards/forward.js';
 import type { ConnectionRecord } from '../state/connectionStore.js';
@@ -9,17 +9,20 @@ export function workspaceViews(
   workspaces: readonly Workspace[],
   connections: readonly ConnectionRecord[],
   pending: ReadonlyMap<string, 'start' | 'stop'>,
+  link: (name: string) => LinkView | undefined = () => undefined,
 ): WorkspaceView[] {
   const byName = new Map(connections.map((c) => [c.name, c]));
   return workspaces.map((w) => {
     const c = byName.get(w.name);
     const p = pending.get(w.name);
+    const l = c ? link(w.name) : undefined;
     return {
       ...w,
       alias: `runcode.${w.name}`,
       connected: c !== undefined,
       ...(c ? { passExpiresAt: c.pass.expiresAt } : {}),
       ...(p ? { pending: p } : {}),
+      ...(l ? { link: l } : {}),
     };
   });
 }
