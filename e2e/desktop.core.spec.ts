@@ -40,9 +40,17 @@ const row = (page: Page, name: string) =>
   page.getByRole('listitem').filter({ has: page.getByTitle(name, { exact: true }) });
 
 /** Server + core signed in (auto-approved consent) + the popover open. */
-async function signedIn(page: Page, workspaces: WorkspaceDefInput[]): Promise<{ stateDir: string }> {
-  srv = await startTestServer({ workspaces, bootDelayMs: 100 });
-  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rc-e2e-desktop-'));
+async function signedIn(
+  page: Page,
+  workspaces: WorkspaceDefInput[] | undefined,
+  serverDir?: string,
+): Promise<{ stateDir: string }> {
+  srv = await startTestServer({
+    ...(workspaces ? { workspaces } : {}),
+    bootDelayMs: 100,
+    dataDir: serverDir,
+  });
+  dir ??= fs.mkdtempSync(path.join(os.tmpdir(), 'rc-e2e-desktop-'));
   const stateDir = path.join(dir, 'state');
   const app = new RuncodeApp({
     stateDir,
@@ -50,7 +58,7 @@ async function signedIn(page: Page, workspaces: WorkspaceDefInput[]): Promise<{ 
     secrets: new MemorySecretStore(),
     settings: new SettingsFile(stateDir),
   });
-  controller = new TrayController({ app, openUrl: async () => undefined });
+  controller = new TrayController({ app, openUrl: async () => undefined, linkDownGraceMs: 1_000 });
   await controller.start();
   await controller.signIn(srv.endpoint, srv.caFile, followAutoApprove(srv.caFile));
   popover = await openPopover(page, controller.router, { colorScheme: 'light' });
@@ -83,4 +91,65 @@ test('a workspace whose service port is taken shows why it failed, and starts on
   await expect(busy.locator('.badge')).toHaveText('Running', { timeout: 20_000 });
   await expect(why).toHaveCount(0);
   await expect(busy.getByRole('note')).toHaveCount(0);
+});
+
+test('a forwarded workspace shows its link health; the gateway going away and coming back shows down, then up', async ({
+  page,
+}) => {
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rc-e2e-desktop-'));
+  const serverDir = path.join(dir, 'server');
+  fs.mkdirSync(serverDir);
+  const apiPort = await freePort();
+  const workspaces = [
+    {
+      name: 'api',
+      ports: [{ port: apiPort, label: 'demo' }],
+      services: [{ type: 'static-http' as const, port: apiPort, body: 'hi' }],
+    },
+  ];
+  await signedIn(page, workspaces, serverDir);
+  const api = row(page, 'api');
+  await api.getByRole('button', { name: 'Start api' }).click();
+  await expect(api.locator('.badge')).toHaveText('Running', { timeout: 20_000 });
+
+  // A forward keeps a link; a request through it measures a round trip.
+  await api.getByRole('button', { name: 'Show ports of api' }).click();
+  const ports = page.getByRole('group', { name: 'Ports of api' });
+  await ports.getByRole('switch', { name: `Forward port ${apiPort} (demo)` }).click();
+  const urlButton = ports.getByRole('button', { name: /^Open http:\/\/127\.0\.0\.1:\d+\/? in browser$/ });
+  await expect(urlButton).toBeVisible({ timeout: 20_000 });
+  const local = (await urlButton.getAttribute('aria-label'))!.replace(/^Open (\S+) in browser$/, '$1');
+  expect(await (await fetch(local)).text()).toBe('hi');
+  const chip = api.getByLabel(/^SSH: /);
+  await expect(chip).toHaveText(/^ssh \d+ ms$/, { timeout: 20_000 });
+  const health = api.getByLabel('SSH health of api');
+  await expect(health).toHaveText(
+    /^SSH link up since .*; round trip \d+ ms .*; ssh pass expires in \d+ min$/,
+  );
+  await expect.poll(() => controller!.trayState()).toBe('running');
+
+  // The server (and its gateway) goes away: the link is down, says why and when it tries again,
+  // and after the grace the tray asks for attention.
+  const endpoint = new URL(srv!.endpoint);
+  const gatewayPort = Number(srv!.gateway.split(':').at(-1));
+  await srv!.close();
+  srv = undefined;
+  await expect(chip).toHaveText('link down', { timeout: 20_000 });
+  await expect(health).toHaveText(/^SSH link down since .*: .+; next try (in \d+ s|now)/);
+  await expect(ports.getByText('Reconnecting…')).toBeVisible();
+  await expect(ports.getByText(/^Next try (in \d+ s|now)$/)).toBeVisible();
+  await expect.poll(() => controller!.trayState(), { timeout: 20_000 }).toBe('attention');
+  await shoot(page, 'link-down');
+
+  // The same server comes back on the same ports: the link is up again, the page comes through.
+  srv = await startTestServer({
+    dataDir: serverDir,
+    bootDelayMs: 100,
+    port: Number(endpoint.port),
+    gatewayPort,
+  });
+  await expect(chip).toHaveText(/^ssh( \d+ ms)?$/, { timeout: 60_000 });
+  await expect(health).toHaveText(/^SSH link up since /);
+  expect(await (await fetch(local)).text()).toBe('hi');
+  await expect.poll(() => controller!.trayState(), { timeout: 60_000 }).toBe('running');
 });

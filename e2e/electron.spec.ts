@@ -124,7 +124,7 @@ test.describe('the Electron app', () => {
     await page.getByRole('button', { name: 'Start api' }).click();
     await expect(page.getByRole('listitem', { name: 'api, running' })).toBeVisible({ timeout: 60_000 });
     await page.getByRole('button', { name: 'Copy ssh command for api' }).click();
-    await expect(row.getByLabel('Connected over ssh')).toBeVisible({ timeout: 60_000 });
+    await expect(row.getByLabel(/^SSH: /)).toBeVisible({ timeout: 60_000 });
     const config = readFileSync(path.join(home, 'ssh', 'config'), 'utf8');
     expect(config).toContain('Host runcode.api');
   });

@@ -2,6 +2,7 @@
 import { useMemo, useState } from 'react';
 import type { ForwardView, WorkspaceView } from '../shared/contract.js';
 import { formatTraffic } from './format.js';
+import { inSeconds } from './linkHealth.js';
 import { portRows, type PortRow } from './reducers.js';
 import { usePopover } from './usePopover.js';
 
@@ -34,7 +35,7 @@ export function PortsPanel({ ws }: { ws: WorkspaceView }) {
       ) : null}
       <ul className="port-list">
         {rows.map((row) => (
-          <PortItem key={row.remotePort} ws={ws.name} row={row} />
+          <PortItem key={row.remotePort} ws={ws.name} row={row} nextRetryAt={ws.link?.nextRetryAt} />
         ))}
       </ul>
       <form
@@ -66,7 +67,7 @@ export function PortsPanel({ ws }: { ws: WorkspaceView }) {
   );
 }
 
-function PortItem({ ws, row }: { ws: string; row: PortRow }) {
+function PortItem({ ws, row, nextRetryAt }: { ws: string; row: PortRow; nextRetryAt: string | undefined }) {
   const f = row.forward;
   const on = f?.enabled ?? false;
   const toggle = usePopover((s) => s.toggleForward);
@@ -106,8 +107,12 @@ function PortItem({ ws, row }: { ws: string; row: PortRow }) {
           </button>
         ) : null}
         {f?.reason ? <div className="reason">{f.reason}</div> : null}
+        {nextRetryAt && (state === 'reconnecting' || state === 'failed') ? (
+          <div className="reason">Next try {inSeconds(nextRetryAt, Date.now())}</div>
+        ) : null}
         {f && state === 'active' ? <div className="traffic muted">{formatTraffic(f)}</div> : null}
       </div>
     </li>
   );
 }
+

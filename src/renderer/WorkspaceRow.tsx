@@ -4,7 +4,8 @@ import { memo } from 'react';
 import type { EditorId, EditorInfo, WorkspaceView } from '../shared/contract.js';
 import { copyText } from './clipboard.js';
 import { EditorMenu } from './EditorMenu.js';
-import { formatAgo, formatExpiresIn } from './format.js';
+import { formatAgo } from './format.js';
+import { linkHealthText } from './linkHealth.js';
 import { PortsPanel } from './PortsPanel.js';
 import { isBusyState } from './reducers.js';
 import { Spinner } from './Spinner.js';
@@ -30,8 +31,9 @@ export const WorkspaceRow = memo(function WorkspaceRow(props: Props) {
   const running = ws.state === 'running';
   const busy = isBusyState(ws.state) || ws.pending !== undefined;
   const now = Date.now();
-  const stateTitle = ws.connected
-    ? `Updated ${formatAgo(ws.updatedAt, now)}; ssh pass expires ${formatExpiresIn(ws.passExpiresAt, now)}`
+  const health = ws.connected ? linkHealthText(ws, now) : undefined;
+  const stateTitle = health
+    ? `Updated ${formatAgo(ws.updatedAt, now)}; ${health.full}`
     : `Updated ${formatAgo(ws.updatedAt, now)}`;
   const s = store.getState;
 
@@ -72,9 +74,13 @@ export const WorkspaceRow = memo(function WorkspaceRow(props: Props) {
         <span className="ws-name" title={ws.name}>
           {ws.name}
         </span>
-        {ws.connected ? (
-          <span className="conn" title={stateTitle} aria-label="Connected over ssh">
-            ssh
+        {health ? (
+          <span
+            className={`conn conn-${health.tone}`}
+            title={health.full}
+            aria-label={`SSH: ${health.compact}`}
+          >
+            {health.compact}
           </span>
         ) : null}
         <StateBadge state={ws.state} title={stateTitle} />
@@ -145,6 +151,11 @@ export const WorkspaceRow = memo(function WorkspaceRow(props: Props) {
         <p className="ws-reason-full" role="note">
           {ws.state === 'failed' ? 'Failed: ' : ''}
           {ws.stateReason}
+        </p>
+      ) : null}
+      {expanded && health ? (
+        <p className={`link-health link-${health.tone}`} aria-label={`SSH health of ${ws.name}`}>
+          {health.full}
         </p>
       ) : null}
       {expanded ? <PortsPanel key={ws.name} ws={ws} /> : null}
