@@ -101,10 +101,12 @@ describe('runcode login --no-browser', () => {
     [['connect', 'a', 'b']],
     [['no-such-command']],
     [[]],
-  ])('bad usage %j: exit 2 with the usage on stderr', async (args) => {
+  ])('bad usage %j: exit 2 with one line on stderr', async (args) => {
     const r = await sandbox().run(args);
     expect(r.code).toBe(2);
     expect(r.stdout).toBe('');
-    expect(r.stderr).toMatch(/usage: runcode/);
+    expect(r.stderr).toMatch(
+      args.length ? /^runcode[ :].*\(see runcode( \S+)? --help\)\n$/ : /usage: runcode/,
+    );
   });
 });

@@ -80,6 +80,23 @@ describe('a damaged state file', () => {
     expect((await b.ssh('runcode.api', ['echo', 'ok'])).stdout).toBe('ok\n');
   });
 
+  it('attached.json: connect, exec, put, get, stop, disconnect exit 1 naming it, before changing anything', async () => {
+    await withDamaged('attached.json', '{"version":1,"name":"\u001b[2J"}', async (check) => {
+      for (const args of [
+        ['connect', 'api'],
+        ['exec', '--', 'true'],
+        ['put', 'x'],
+        ['get', 'x'],
+        ['port-forward', '1'],
+        ['stop'],
+        ['disconnect'],
+      ]) {
+        expect((await check(args)).stderr).toMatch(damaged('attached.json'));
+      }
+    });
+    expect((await b.run(['exec', '--', 'echo', 'ok'])).stdout).toBe('ok\n');
+  });
+
   it('settings.json: list, login, connect, doctor exit 1 naming it', async () => {
     await withDamaged('settings.json', '{"endpoint": 42}', async (check) => {
       for (const args of [['list'], ['login', '--no-browser'], ['connect', 'api']]) {

@@ -81,8 +81,13 @@ describe.concurrent('usage errors exit 2', () => {
     [['exec', 'api']],
     [['exec', '--', 'true']],
     [['open', 'api', '--editor', 'notepad']],
-    [['put', 'api']],
-    [['get', 'api', 'a', 'b', 'c']],
+    [['put']],
+    [['put', 'a', 'b', 'c']],
+    [['get', 'a', 'b']],
+    [['get', 'a', '--out']],
+    [['start', 'api', '--timeout', 'abc']],
+    [['connect', 'api', '--timeout', '-5']],
+    [['stop', '-w']],
     [['ssh', 'Not A Name']],
     [['ssh', '-oProxyCommand=touch pwned']],
   ])('runcode %j', async (args) => {
@@ -166,7 +171,7 @@ describe.sequential('put and get', () => {
   it('put then get of 50 MB gives the same sha256, mode kept', async () => {
     fs.writeFileSync(local(), crypto.randomBytes(50 * 1024 * 1024), { mode: 0o640 });
     fs.chmodSync(local(), 0o640);
-    const put = await b.run(['put', 'api', local(), 'big.bin']);
+    const put = await b.run(['put', local(), 'big.bin', '-w', 'api']);
     expect(put.stderr).toMatch(/^uploaded 52\.4 MB to api:.*\/big\.bin$/m);
     expect({ code: put.code, stdout: put.stdout }).toEqual({ code: 0, stdout: `${api.workdir}/big.bin\n` });
     expect(sha256(path.join(api.workdir, 'big.bin'))).toBe(sha256(local()));
@@ -174,7 +179,7 @@ describe.sequential('put and get', () => {
 
     // LOCAL defaults to the remote name in the current directory.
     const cwd = fs.mkdtempSync(path.join(b.root, 'get here '));
-    const get = await runIn(cwd, ['get', 'api', 'big.bin']);
+    const get = await runIn(cwd, ['get', 'big.bin']);
     expect({ code: get.code, stdout: get.stdout }).toEqual({
       code: 0,
       stdout: `${path.join(cwd, 'big.bin')}\n`,
@@ -186,26 +191,26 @@ describe.sequential('put and get', () => {
   it('refuses to overwrite without --force, on either side', async () => {
     const before = sha256(local());
     fs.writeFileSync(b.path('small.txt'), 'new contents\n');
-    const put = await b.run(['put', 'api', b.path('small.txt'), 'big.bin']);
+    const put = await b.run(['put', b.path('small.txt'), 'big.bin']);
     expect({ code: put.code, stdout: put.stdout }).toEqual({ code: 1, stdout: '' });
     expect(put.stderr).toMatch(
       /^runcode: .*big\.bin in the workspace already exists; use --force to replace it$/m,
     );
     expect(sha256(path.join(api.workdir, 'big.bin'))).toBe(before);
 
-    const get = await b.run(['get', 'api', 'big.bin', b.path('small.txt')]);
+    const get = await b.run(['get', 'big.bin', '--out', b.path('small.txt')]);
     expect(get.code).toBe(1);
     expect(get.stderr).toMatch(/already exists; use --force to replace it$/m);
     expect(fs.readFileSync(b.path('small.txt'), 'utf8')).toBe('new contents\n');
 
-    expect((await b.run(['put', 'api', b.path('small.txt'), 'big.bin', '--force'])).code).toBe(0);
+    expect((await b.run(['put', b.path('small.txt'), 'big.bin', '--force'])).code).toBe(0);
     expect(fs.readFileSync(path.join(api.workdir, 'big.bin'), 'utf8')).toBe('new contents\n');
-    expect((await b.run(['get', 'api', `${api.workdir}/big.bin`, local(), '--force'])).code).toBe(0);
+    expect((await b.run(['get', `${api.workdir}/big.bin`, '--out', local(), '--force'])).code).toBe(0);
     expect(fs.readFileSync(local(), 'utf8')).toBe('new contents\n');
   });
 
   it('a missing remote file is one line and exit 1', async () => {
-    const r = await b.run(['get', 'api', 'no-such-file']);
+    const r = await b.run(['get', 'no-such-file']);
     expect({ code: r.code, stderr: r.stderr }).toEqual({
       code: 1,
       stderr: expect.stringMatching(/^runcode: .*no-such-file is not a file in the workspace\n$/),
@@ -218,7 +223,7 @@ describe('port-forward', () => {
     const port = api.ports[0]!.port;
     // The demo service itself listens on this machine's 127.0.0.1:PORT, so that local port is
     // taken and the forward says which one it uses instead.
-    const pf = b.spawn(['port-forward', 'api', String(port)]);
+    const pf = b.spawn(['port-forward', String(port)]);
     await pf.waitForStderr(/^forwarding; Ctrl-C stops$/m);
     const m = /^http:\/\/127\.0\.0\.1:(\d+) -> api:(\d+)(.*)$/m.exec(pf.stdout());
     expect(m, pf.stdout()).not.toBeNull();
@@ -246,7 +251,7 @@ describe('port-forward', () => {
         s.close(() => resolve(p));
       });
     });
-    const pf = b.spawn(['port-forward', 'api', `${port}:${free}`]);
+    const pf = b.spawn(['port-forward', `${port}:${free}`, '-w', 'api']);
     await pf.waitForStderr(/^forwarding; Ctrl-C stops$/m);
     expect(pf.stdout()).toBe(`http://127.0.0.1:${free} -> api:${port}\n`);
     expect(await fetchText(`http://127.0.0.1:${free}/`)).toMatch(/<html/i);
@@ -276,8 +281,8 @@ describe('open', () => {
       'jetbrains-gateway': `jetbrains-gateway://connect#host=runcode.api&port=22&user=${user}&type=ssh&deploy=false&projectPath=${encodeURIComponent(workdir)}`,
       browser: api.webIdeUrl,
     };
-    // No --editor: the defaultEditor setting (vscode unless changed).
-    const cases = [...Object.entries(expected), ['(default)', expected.vscode!] as const];
+    // No --editor: the browser IDE, as the product page says.
+    const cases = [...Object.entries(expected), ['(default)', expected.browser!] as const];
     const runs = cases.map(async ([editor, want]) => {
       const r = await b.run([
         'open',

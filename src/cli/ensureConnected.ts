@@ -1,23 +1,50 @@
 // What every workspace command (exec, put, get, ssh, open, port-forward) does first, so it "just
-// works": the workspace connected, with a pass that will outlive a short command. A missing
-// connection or a pass with under 5 minutes left is (re)connected, and stderr says so.
+// works": the workspace named (or the attached one), connected, with a pass that will outlive a
+// short command. A missing connection or a pass with under 5 minutes left is (re)connected, and
+// stderr says so. A workspace that is not running is said to be so, with how to start it.
 import type { Client } from 'ssh2';
 import type { RuncodeApp } from '../core/app/runcodeApp.js';
 import { checkName } from '../core/editors/editorUrl.js';
 import { RuncodeError } from '../core/errors.js';
 import { connectSsh, mapSshError } from '../core/ssh/sshConnection.js';
+import { readAttached } from '../core/state/attachment.js';
 import type { ConnectionRecord } from '../core/state/connectionStore.js';
 import { progress, UsageError } from './defineCommand.js';
+import { shown } from './displayText.js';
 
 export const FRESH_ENOUGH_MS = 5 * 60_000;
 
-/** The workspace name argument, checked before it reaches a file, a process or a URL. */
+/** The workspace name argument, checked before it reaches a file, a process, a URL or a message. */
 export function workspaceName(name: string | undefined): string {
   try {
     return checkName(name ?? '');
-  } catch (e) {
-    throw new UsageError((e as Error).message);
+  } catch {
+    throw new UsageError(
+      `'${shown(name ?? '')}' is not a valid workspace name (a-z, 0-9 and '-', up to 63 characters)`,
+    );
   }
+}
+
+/**
+ * The workspace a command acts on: the one named (positional or -w/--workspace), else the
+ * attached one, else the only connected one. With none, or several and none attached, one line
+ * that says what to do.
+ */
+export async function targetWorkspace(app: RuncodeApp, ...named: (string | undefined)[]): Promise<string> {
+  const given = named.filter((n) => n !== undefined);
+  if (given.length > 1 && given.some((n) => n !== given[0])) {
+    throw new UsageError(`two workspaces named ('${shown(given[0]!)}' and '${shown(given[1]!)}'): name one`);
+  }
+  if (given[0] !== undefined) return workspaceName(given[0]);
+  const attached = await readAttached(app.opts.stateDir);
+  if (attached) return attached;
+  const names = (await app.connections.list()).map((c) => c.name);
+  if (names.length === 1) return names[0]!;
+  throw new UsageError(
+    names.length === 0
+      ? 'no workspace is attached: `runcode connect NAME` attaches one (or name one with -w NAME)'
+      : `no workspace is attached and several are connected (${names.join(', ')}): name one with -w NAME`,
+  );
 }
 
 /** The connection record for `name`, connected or renewed first when needed. */
@@ -37,6 +64,20 @@ export async function ensureConnected(app: RuncodeApp, name: string): Promise<Co
   return fresh;
 }
 
+/**
+ * `not_running` with how to start it when the workspace is not running, else undefined. Asked
+ * only after a failure, so a working command pays no extra round trip for it.
+ */
+export async function notRunning(app: RuncodeApp, name: string): Promise<RuncodeError | undefined> {
+  const ws = await app.findWorkspace(name).catch(() => undefined);
+  if (!ws || ws.state === 'running') return undefined;
+  const how =
+    ws.state === 'starting'
+      ? `wait for it (\`runcode start ${name}\` returns once it runs)`
+      : `start it with \`runcode start ${name}\` (or \`runcode connect ${name} --start\`)`;
+  return new RuncodeError('not_running', `${name} is ${ws.state}; ${how}`);
+}
+
 /** Runs `fn` over one authenticated ssh2 connection to the workspace, closed afterwards. */
 export async function withWorkspaceSsh<T>(
   app: RuncodeApp,
@@ -45,7 +86,14 @@ export async function withWorkspaceSsh<T>(
 ): Promise<T> {
   const rec = await ensureConnected(app, name);
   const target = await app.connections.target(name);
-  const client = await connectSsh(target);
+  let client: Client;
+  try {
+    client = await connectSsh(target);
+  } catch (e) {
+    // A stopped workspace refuses the pass; "the pass may have expired" would send the user the
+    // wrong way.
+    throw (await notRunning(app, name)) ?? e;
+  }
   // connectSsh leaves a no-op 'error' listener; a mid-command failure surfaces as the
   // operation's own error, this only keeps the reason for one that has none.
   let lost: RuncodeError | undefined;

@@ -1,41 +1,54 @@
+import fs from 'node:fs/promises';
 import os from 'node:os';
-import type { RuncodeApp } from '../../core/app/runcodeApp.js';
 import { remoteExec } from '../../core/ssh/remoteExec.js';
 import type { RemoteExecResult } from '../../core/ssh/remoteExec.js';
 import type { Client } from 'ssh2';
 import { stateDir } from '../../core/paths.js';
-import { defineCommand, UsageError } from '../defineCommand.js';
-import { withWorkspaceSsh, workspaceName } from '../ensureConnected.js';
+import { isWorkspaceName } from '../../core/ssh/sshValues.js';
+import { attachedPath } from '../../core/state/attachmentPath.js';
+import { defineCommand, UsageError, workspaceOption } from '../defineCommand.js';
 import { onlyConnected, withFreshSsh } from '../freshTarget.js';
 import { guardedOutput } from '../guardedOutput.js';
 
 export const execCommand = defineCommand({
   name: 'exec',
-  usage: `usage: runcode exec [NAME] -- CMD [ARG...]
+  usage: `usage: runcode exec [-w NAME] -- CMD [ARG...]
 
-NAME may be left out when exactly one workspace is connected (handy for agents). Runs one command in the workspace's workdir over SSH (no ssh config needed). Its stdout and
-stderr stream here as they come; piped stdin is passed on; the exit code is the command's
-(128+N when signal N ended it, as a shell reports it). Each ARG reaches the command as it is
-(quoted for the remote shell); for pipes or variables use \`-- sh -c '...'\`.
+Runs a command on the attached workspace (no name needed; preferred for agents), in its workdir,
+over SSH (no ssh config needed). Its stdout and stderr stream here as they come; piped stdin is
+passed on; the exit code is the command's (128+N when signal N ended it, as a shell reports it).
+Each ARG reaches the command as it is (quoted for the remote shell); for pipes or variables use
+\`-- sh -c '...'\`.
+
+  -w, --workspace NAME   run it on another workspace (\`runcode exec NAME -- CMD\` works too)
 `,
-  options: {},
-  positionals: { min: 0, max: 1 },
-  run: async ({ positionals: [name], rest }) => {
-    if (rest.length === 0) throw new UsageError('nothing to run: give the command after `--`');
+  options: { ...workspaceOption },
+  positionals: { min: 0, max: 1, names: ['NAME'] },
+  run: async ({ values, positionals: [given], rest }) => {
+    if (rest.length === 0) throw new UsageError('missing CMD: give the command after `--`');
     // A fresh pass needs no control plane: connect from the record alone (freshTarget.ts). The
-    // full path (RuncodeApp, loaded only then) reconnects or says what is wrong.
+    // full path (RuncodeApp, loaded only then) validates, reconnects or says what is wrong.
     const dir = stateDir();
-    const fastName = name === undefined ? await onlyConnected(dir) : workspaceName(name);
+    const named = given ?? values.workspace;
+    const fastName =
+      given !== undefined && values.workspace !== undefined && given !== values.workspace
+        ? undefined
+        : named !== undefined
+          ? isWorkspaceName(named)
+            ? named
+            : undefined
+          : await attachedOrOnly(dir);
     if (fastName !== undefined) {
       const fast = await withFreshSsh(dir, fastName, (client) => runRemote(client, rest));
       if (fast.ran) return fast.value;
     }
-    const { withCliApp } = await import('../cliApp.js');
+    const [{ withCliApp }, { targetWorkspace, withWorkspaceSsh }] = await Promise.all([
+      import('../cliApp.js'),
+      import('../ensureConnected.js'),
+    ]);
     return withCliApp(async (app) =>
-      withWorkspaceSsh(
-        app,
-        name === undefined ? await attachedWorkspace(app) : workspaceName(name),
-        (client) => runRemote(client, rest),
+      withWorkspaceSsh(app, await targetWorkspace(app, given, values.workspace), (client) =>
+        runRemote(client, rest),
       ),
     );
   },
@@ -74,15 +87,24 @@ async function runRemote(client: Client, argv: string[]): Promise<number> {
   }
 }
 
-/** The one connected workspace, for `runcode exec -- CMD` without a name. */
-async function attachedWorkspace(app: RuncodeApp): Promise<string> {
-  const names = (await app.connections.list()).map((c) => c.name);
-  if (names.length === 1) return names[0]!;
-  throw new UsageError(
-    names.length === 0
-      ? 'no workspace is connected: name one, or `runcode connect NAME` first'
-      : `several workspaces are connected (${names.join(', ')}): name one`,
-  );
+/**
+ * The fast path's idea of the target: the attached workspace, else the only connected one;
+ * undefined when attached.json is anything but absent or plainly well formed (the full path then
+ * reads it properly and reports a damaged file).
+ */
+async function attachedOrOnly(dir: string): Promise<string | undefined> {
+  let text: string;
+  try {
+    text = await fs.readFile(attachedPath(dir), 'utf8');
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'ENOENT' ? onlyConnected(dir) : undefined;
+  }
+  try {
+    const v = JSON.parse(text) as { version?: unknown; name?: unknown };
+    return v.version === 1 && typeof v.name === 'string' && isWorkspaceName(v.name) ? v.name : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /** POSIX shell quoting: plain words as they are, anything else in single quotes. */

@@ -5,30 +5,40 @@ import { describeLaunch, launchEditor } from '../../core/editors/launchEditor.js
 import type { LaunchRequest } from '../../core/editors/launchEditor.js';
 import { withCliApp } from '../cliApp.js';
 import { defineCommand, progress, UsageError } from '../defineCommand.js';
-import { ensureConnected, workspaceName } from '../ensureConnected.js';
+import { closest } from '../didYouMean.js';
+import { shown } from '../displayText.js';
+import { ensureConnected, targetWorkspace } from '../ensureConnected.js';
 
 const IDS = EDITORS.map((e) => e.id).join(', ');
 
 export const openCommand = defineCommand({
   name: 'open',
-  usage: `usage: runcode open NAME [--editor E] [--print]
+  usage: `usage: runcode open [NAME] [--editor E] [--print]
 
-Opens the workspace's workdir in an editor over SSH (connecting it first when needed).
+Opens the workspace's browser IDE in your default browser (the attached workspace when none is
+named). With --editor, opens its workdir in that editor over SSH instead (connecting it first
+when needed).
 
   --editor E   one of ${IDS}
-               (default: the defaultEditor setting)
+               (default: browser)
   --print      print the URL or command instead of launching anything
 `,
   options: { editor: { type: 'string' }, print: { type: 'boolean' } },
-  positionals: { min: 1, max: 1 },
-  run: async ({ values, positionals: [name] }) => {
-    const ws = workspaceName(name);
+  positionals: { min: 0, max: 1, names: ['NAME'] },
+  run: async ({ values, positionals: [given] }) => {
     if (values.editor !== undefined && !isEditorId(values.editor)) {
-      throw new UsageError(`unknown editor '${values.editor.slice(0, 40)}' (one of ${IDS})`);
+      const guess = closest(
+        values.editor,
+        EDITORS.map((e) => e.id),
+      );
+      throw new UsageError(
+        `unknown editor '${shown(values.editor, 40)}'${guess ? `; did you mean '${guess}'?` : ''} (one of ${IDS})`,
+      );
     }
     return withCliApp(async (app) => {
-      const editor: EditorId =
-        (values.editor as EditorId | undefined) ?? (await app.settings.get()).defaultEditor;
+      const ws = await targetWorkspace(app, given);
+      // The page's promise: `open NAME` is the browser IDE. The tray keeps its own default editor.
+      const editor: EditorId = (values.editor as EditorId | undefined) ?? 'browser';
       const workspace = await app.findWorkspace(ws);
       // The browser IDE needs no SSH; every other editor dials in through the entry.
       const rec = editor === 'browser' ? await app.connections.get(ws) : await ensureConnected(app, ws);

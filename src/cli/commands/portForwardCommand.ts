@@ -1,25 +1,31 @@
 import type { ForwardInfo, ForwardState, WantedForward } from '../../core/forwards/forward.js';
 import { ForwardManager } from '../../core/forwards/forwardManager.js';
 import { withCliApp } from '../cliApp.js';
-import { defineCommand, progress, UsageError } from '../defineCommand.js';
-import { ensureConnected, workspaceName } from '../ensureConnected.js';
+import { defineCommand, progress, UsageError, workspaceOption } from '../defineCommand.js';
+import { shown } from '../displayText.js';
+import { ensureConnected, targetWorkspace } from '../ensureConnected.js';
 
 export const portForwardCommand = defineCommand({
   name: 'port-forward',
-  usage: `usage: runcode port-forward NAME PORT[:LOCAL]...
+  usage: `usage: runcode port-forward PORT[:LOCAL]... [-w NAME]
 
-Forwards each workspace PORT to 127.0.0.1:LOCAL (default: the same port, or the next free one if
-it is taken) until Ctrl-C. Prints one line per forward:
+Exposes each PORT of the attached workspace (a dev server, say) on this machine's
+127.0.0.1:LOCAL until Ctrl-C. Without LOCAL it listens on the same port number, or the next free
+one if that is taken. Prints one line per forward:
   http://127.0.0.1:LOCAL -> NAME:PORT
 State changes (reconnecting, active) go to stderr. While it runs, the passes of your connected
 workspaces are kept fresh, so the forwards come back after network loss or a gateway restart.
+
+  -w, --workspace NAME   forward another workspace's ports
 `,
-  options: {},
-  positionals: { min: 2, max: 65 },
-  run: async ({ positionals: [name, ...specs] }) => {
-    const ws = workspaceName(name);
-    const wanted = specs.map((s) => parsePortSpec(ws, s));
+  options: { ...workspaceOption },
+  positionals: { min: 1, max: 64, names: ['PORT'] },
+  run: async ({ values, positionals: specs }) => {
+    // Checked before anything connects: a bad spec changes nothing.
+    specs.forEach((s) => parsePortSpec('-', s));
     return withCliApp(async (app) => {
+      const ws = await targetWorkspace(app, values.workspace);
+      const wanted = specs.map((s) => parsePortSpec(ws, s));
       await ensureConnected(app, ws);
       // The ssh2 connection re-reads the pass on every reconnect; this keeps that pass fresh.
       await app.startRefresher((r) => {
@@ -65,7 +71,7 @@ export function parsePortSpec(workspace: string, spec: string): WantedForward {
   const localPort = m?.[2] === undefined ? undefined : Number(m[2]);
   const ok = (n: number) => Number.isInteger(n) && n >= 1 && n <= 65535;
   if (!m || !ok(remotePort) || (localPort !== undefined && !ok(localPort))) {
-    throw new UsageError(`'${spec.slice(0, 40)}' is not PORT or PORT:LOCAL (ports 1-65535)`);
+    throw new UsageError(`'${shown(spec, 40)}' is not PORT or PORT:LOCAL (ports 1-65535)`);
   }
   return localPort === undefined ? { workspace, remotePort } : { workspace, remotePort, localPort };
 }

@@ -4,26 +4,34 @@ import { RuncodeError } from '../../core/errors.js';
 import { sshConfigArgs } from '../../core/paths.js';
 import { withCliApp } from '../cliApp.js';
 import { defineCommand } from '../defineCommand.js';
-import { ensureConnected, workspaceName } from '../ensureConnected.js';
+import { ensureConnected, notRunning, targetWorkspace } from '../ensureConnected.js';
+import { sshConfigForOwnTools } from '../ownSshConfig.js';
 
 export const sshCommand = defineCommand({
   name: 'ssh',
-  usage: `usage: runcode ssh NAME [-- CMD [ARG...]]
+  usage: `usage: runcode ssh [NAME] [-- CMD [ARG...]]
 
-Runs the system's \`ssh runcode.NAME\` through the managed ssh config entry (connecting the
-workspace first when needed): a login shell, or CMD as ssh runs it. The exit code is ssh's.
+Opens an interactive shell on the workspace (bare), or runs one command on it (with --), through
+the system's OpenSSH: \`ssh -F <state>/ssh_config runcode.NAME\`, RunCode's own ssh config, so
+nothing in your ~/.ssh/config is needed or applies. Connects the workspace first when needed; the
+attached one when none is named. The exit code is ssh's.
 `,
   options: {},
-  positionals: { min: 1, max: 1 },
-  run: async ({ positionals: [name], rest }) => {
-    const ws = workspaceName(name);
-    return withCliApp(async (app) => {
+  positionals: { min: 0, max: 1, names: ['NAME'] },
+  run: ({ positionals: [given], rest }) =>
+    withCliApp(async (app) => {
+      const ws = await targetWorkspace(app, given);
       await ensureConnected(app, ws);
       // `--` before the destination: nothing after it can be read as an ssh option.
-      const args = [...sshConfigArgs(app.configFile.path), '--', `runcode.${ws}`, ...rest];
-      return runInherited('ssh', args);
-    });
-  },
+      const args = [...sshConfigArgs(sshConfigForOwnTools(app)), '--', `runcode.${ws}`, ...rest];
+      const code = await runInherited('ssh', args);
+      if (code === 255) {
+        // ssh's own 255 ("Permission denied") does not say why; a stopped workspace is the usual one.
+        const why = await notRunning(app, ws);
+        if (why) process.stderr.write(`runcode: ${why.message}\n`);
+      }
+      return code;
+    }),
 });
 
 /** Runs `file` on this terminal; resolves with its exit code (128+N for signal N). */

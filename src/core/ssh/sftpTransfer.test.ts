@@ -90,12 +90,31 @@ describe('SFTP put/get', () => {
     await expect(getFile(client, path.join(gw.dir, 'missing'), tmp)).rejects.toMatchObject({
       code: 'not_found',
     });
-    // Into a directory that does not exist: the temp file cannot be made, and nothing is left.
+    // Into a directory that does not exist: the error names that directory, and nothing is left.
     const local = path.join(tmp, 'x.txt');
     fs.writeFileSync(local, 'x');
-    await expect(putFile(client, local, path.join(gw.dir, 'no', 'such', 'x.txt'))).rejects.toMatchObject({
-      code: 'transfer_failed',
+    const noDir = path.join(gw.dir, 'no', 'such');
+    await expect(putFile(client, local, path.join(noDir, 'x.txt'))).rejects.toMatchObject({
+      code: 'not_found',
+      message: `the directory ${noDir} does not exist in the workspace`,
     });
+    await expect(putFile(client, local, `${noDir}/`)).rejects.toMatchObject({
+      message: `the directory ${noDir} does not exist in the workspace`,
+    });
+    // A file where a directory is needed says so.
+    fs.writeFileSync(path.join(gw.dir, 'plain'), '');
+    await expect(putFile(client, local, path.join(gw.dir, 'plain', 'x.txt'))).rejects.toMatchObject({
+      message: `${path.join(gw.dir, 'plain')} in the workspace is not a directory`,
+    });
+    expect(fs.existsSync(path.join(gw.dir, 'no'))).toBe(false);
     expect(leftovers(gw.dir)).toEqual([]);
+    // The same for get, on this machine's side.
+    await expect(
+      getFile(client, path.join(gw.dir, 'plain'), path.join(tmp, 'nope', 'x')),
+    ).rejects.toMatchObject({
+      code: 'not_found',
+      message: `the directory ${path.join(tmp, 'nope')} does not exist here`,
+    });
+    expect(fs.existsSync(path.join(tmp, 'nope'))).toBe(false);
   });
 });

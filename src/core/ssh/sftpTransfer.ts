@@ -77,6 +77,15 @@ function failed(what: string, e: unknown): RuncodeError {
   return new RuncodeError('transfer_failed', `${what} failed: ${msg}`, { cause: e });
 }
 
+function noDirectory(dir: string, st: Stats | undefined): RuncodeError {
+  return new RuncodeError(
+    'not_found',
+    st
+      ? `${dir} in the workspace is not a directory`
+      : `the directory ${dir} does not exist in the workspace`,
+  );
+}
+
 function exists(where: string): RuncodeError {
   return new RuncodeError('exists', `${where} already exists; pass overwrite to replace it`);
 }
@@ -99,8 +108,16 @@ export async function putFile(
     if (st?.isDirectory()) {
       dest = path.posix.join(dest, path.basename(localPath));
       st = await remoteStat(sftp, dest);
+    } else if (remotePath.endsWith('/')) {
+      throw noDirectory(remotePath.replace(/\/+$/, '') || '/', st);
     }
     if (st && !opts.overwrite) throw exists(`${dest} in the workspace`);
+    if (!st) {
+      // Name the directory that is missing, not "No such file" about the file being sent.
+      const dir = path.posix.dirname(dest);
+      const dirSt = await remoteStat(sftp, dir);
+      if (!dirSt?.isDirectory()) throw noDirectory(dir, dirSt);
+    }
     tmp = tempName(dest, path.posix);
     const t = tmp;
     await call((cb) =>
@@ -148,8 +165,13 @@ export async function getFile(
     if (st?.isDirectory()) {
       dest = path.join(dest, path.posix.basename(remotePath));
       st = localStat(dest);
+    } else if (/[\\/]$/.test(localPath)) {
+      throw new RuncodeError('not_found', `the directory ${localPath} does not exist here`);
     }
     if (st && !opts.overwrite) throw exists(dest);
+    if (!st && !localStat(path.dirname(dest))?.isDirectory()) {
+      throw new RuncodeError('not_found', `the directory ${path.dirname(dest)} does not exist here`);
+    }
     tmp = tempName(dest, path);
     const t = tmp;
     await call((cb) =>
