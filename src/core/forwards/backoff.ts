@@ -1,22 +1,3 @@
-/** How long to wait before retry number `attempt` (0-based). */
-export interface BackoffOptions {
-  /** First delay. Default 500 ms. */
-  baseMs?: number;
-  /** Longest delay. Default 10 s: a forward should come back soon after its gateway does. */
-  maxMs?: number;
-}
-
-/**
- * Exponential backoff with "equal jitter": half the step is fixed, half random, so retries from
- * many forwards spread out yet never collapse to zero (a tight loop against a dead gateway).
- */
-export function backoffDelay(
-  attempt: number,
-  opts: BackoffOptions = {},
-  random: () => number = Math.random,
-): number {
-  const base = opts.baseMs ?? 500;
-  const max = opts.maxMs ?? 10_000;
-  const step = Math.min(max, base * 2 ** Math.min(attempt, 30));
-  return Math.round(step / 2 + random() * (step / 2));
-}
+// The formula lives in src/core/backoff.ts (one copy for forwards, the feed and the refresher).
+export { backoffDelay } from '../backoff.js';
+export type { BackoffOptions } from '../backoff.js';

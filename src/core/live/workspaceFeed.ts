@@ -6,6 +6,7 @@
 // 30 s so the picture never goes stale. `mode` says which of the two is feeding the picture
 // ('offline' when neither works). While streaming the feed holds no timer at all; otherwise one,
 // set for whichever comes first of the next reconnect and the next poll.
+import { backoffDelay } from '../backoff.js';
 import type { Workspace } from '../../shared/protocol.js';
 import type { TokenSource } from '../api/apiClient.js';
 import { parseWorkspace } from '../api/schemas.js';
@@ -184,8 +185,7 @@ export class WorkspaceFeed {
 
   private backoffDelay(attempt: number): number {
     const base = Math.max(this.backoffInitialMs, this.sse.retryMs ?? 0);
-    const cap = Math.min(this.backoffMaxMs, base * 2 ** Math.min(attempt, 20));
-    return cap / 2 + (this.random() * cap) / 2;
+    return backoffDelay(attempt, { baseMs: base, maxMs: this.backoffMaxMs }, this.random);
   }
 
   private onEvent(ev: SseEvent): void {

@@ -92,7 +92,7 @@ describe('Refresher', () => {
       while (calls.length === before) await clock.advance(250);
       gaps.push(calls[calls.length - 1]!.at - last);
     }
-    // random 0.5 -> factor 0.75 of 2 s, 4 s, 8 s, then success on the fifth attempt
+    // Equal jitter, random 0.5 -> 0.75 of the step: 2 s, 4 s, 8 s, then success on the fifth attempt
     expect(gaps.slice(0, 3)).toEqual([1500, 3000, 6000]);
     expect(batches[batches.length - 1]![0]!.ok).toBe(true);
     r.dispose();
@@ -126,6 +126,32 @@ describe('Refresher', () => {
     expect(clock.pendingTimers()).toBe(1);
     r.untrack('api');
     expect(clock.pendingTimers()).toBe(0);
+    r.dispose();
+  });
+
+  it('after the pass expired, retries every few seconds (not up to a minute), and at once on retryFailedNow', async () => {
+    let down = true;
+    const { clock, r, calls, batches } = setup({ fail: () => down });
+    // Tracked with a pass that has already expired (the laptop woke after the server went down).
+    r.track('api', { issuedAt: clock.now() - LIFE - MIN, expiresAt: clock.now() - MIN });
+    await clock.advance(0);
+    for (let k = 0; k < 8; k++) {
+      const before = calls.length;
+      while (calls.length === before) await clock.advance(250);
+    }
+    const gaps = calls.slice(1).map((c, i) => c.at - calls[i]!.at);
+    // 0.75 of 2 s, then of the 4 s cap: never the minute-long steps used before expiry.
+    expect(gaps.slice(0, 7)).toEqual([1500, 3000, 3000, 3000, 3000, 3000, 3000]);
+    // The stream reconnected: retry now, not at the next step.
+    down = false;
+    const before = calls.length;
+    await r.retryFailedNow();
+    expect(calls.length).toBe(before + 1);
+    expect(calls[calls.length - 1]!.at).toBe(clock.now());
+    expect(batches[batches.length - 1]![0]!.ok).toBe(true);
+    // Nothing failing: retryFailedNow renews nothing early.
+    await r.retryFailedNow();
+    expect(calls.length).toBe(before + 1);
     r.dispose();
   });
 });

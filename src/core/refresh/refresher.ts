@@ -4,6 +4,7 @@
 // runs once per batch.
 import type { Clock } from '../clock.js';
 import { systemClock } from '../clock.js';
+import { backoffDelay } from '../backoff.js';
 import { toErrorInfo } from '../errors.js';
 
 export interface PassTimes {
@@ -32,6 +33,8 @@ export interface RefresherOptions {
   concurrency?: number;
   backoffBaseMs?: number;
   backoffMaxMs?: number;
+  /** Longest wait between retries once a pass has expired (default 4 s). */
+  expiredRetryMaxMs?: number;
 }
 
 interface Entry {
@@ -112,14 +115,33 @@ export class Refresher {
   }
 
   private backoff(failures: number, pass: PassTimes): number {
-    const base = this.opts.backoffBaseMs ?? 2_000;
-    const cap = this.opts.backoffMaxMs ?? 60_000;
-    // Full jitter: retries from many clients (or workspaces) do not line up.
-    const delay = Math.min(cap, base * 2 ** Math.min(failures - 1, 16)) * (0.5 + this.random() / 2);
     const now = this.clock.now();
-    // Before expiry, keep a retry in front of it; after, just keep trying on the backoff.
     const left = pass.expiresAt - now;
-    return now + (left > 2_000 ? Math.min(delay, left / 2) : delay);
+    const baseMs = this.opts.backoffBaseMs ?? 2_000;
+    // Before expiry, back off up to a minute but keep a retry in front of it. After, ssh is down
+    // until a renewal succeeds: retry every few seconds (jittered), so the outage ends soon after
+    // the server is back, not up to a whole backoff step later.
+    if (left > 2_000) {
+      const delay = backoffDelay(
+        failures - 1,
+        { baseMs, maxMs: this.opts.backoffMaxMs ?? 60_000 },
+        this.random,
+      );
+      return now + Math.min(delay, left / 2);
+    }
+    return (
+      now + backoffDelay(failures - 1, { baseMs, maxMs: this.opts.expiredRetryMaxMs ?? 4_000 }, this.random)
+    );
+  }
+
+  /**
+   * Retry every failing renewal now (the event stream reconnected, the network came back): the
+   * server answers again, so waiting out the backoff would only prolong an outage.
+   */
+  retryFailedNow(): Promise<void> {
+    const now = this.clock.now();
+    for (const e of this.entries.values()) if (e.failures > 0 && !e.running) e.dueAt = now;
+    return this.checkNow();
   }
 
   private schedule(): void {

@@ -283,6 +283,7 @@ export class TrayController {
     this.feed = feed;
     let lastMode = feed.mode;
     let toldSignIn = false;
+    let streamWasDown = false;
     this.stopFeed = feed.subscribe((snap) => {
       this.workspaces = snap.workspaces;
       this.settlePending();
@@ -301,6 +302,9 @@ export class TrayController {
           'sign_in_needed',
         );
       } else if (snap.mode === 'stream') toldSignIn = false;
+      // The stream is back, so is the server: renewals that failed need not wait out their backoff.
+      if (snap.mode === 'stream' && streamWasDown) void this.app.refresher?.retryFailedNow();
+      streamWasDown = snap.mode !== 'stream';
     });
     await feed.start();
     this.workspaces = feed.workspaces;
