@@ -10,6 +10,7 @@ import { startReadyLineProcess } from '../../src/core/testing/readyLineProcess.j
 import { MemorySecretStore } from '../../src/core/secrets/memorySecretStore.js';
 import { SettingsFile } from '../../src/core/state/settingsFile.js';
 import type { ServerOptions } from '../../src/server/startServer.js';
+import { readOwnerSecret } from '../../src/core/auth/ownerSecret.js';
 import { oauthLogin } from '../../src/server/testing/oauthLogin.js';
 import type { WorkspaceDefInput } from '../../src/server/workspaceCatalog.js';
 
@@ -53,7 +54,7 @@ export async function startLocalServer(
     ...p.ready,
     dataDir,
     child: p.child,
-    token: () => oauthLogin(p.ready.endpoint, ca),
+    token: () => oauthLogin(p.ready.endpoint, ca, readOwnerSecret(p.ready.endpoint, p.ready.caFile)),
     close: p.close,
   };
 }

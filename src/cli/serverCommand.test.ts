@@ -76,8 +76,11 @@ describe('runcode server', () => {
     expect(ready.caFile).toBe(path.join(data, 'tls', 'ca.pem'));
     expect(ready.gateway).toMatch(/^127\.0\.0\.1:\d+$/);
 
+    // Only the owner signs in: the secret beside the CA goes with every authorize request.
+    const owner = fs.readFileSync(path.join(path.dirname(ready.caFile), 'owner-secret'), 'utf8').trim();
     const r = await runProcess(process.execPath, [CONFORMANCE, ready.endpoint, ready.caFile, 'check'], {
       timeoutMs: 30_000,
+      env: { ...process.env, CONFORMANCE_AUTHORIZE_PARAMS: `owner=${owner}` },
     });
     expect(r.stdout).toContain('protocol v1 conformance: passed');
     expect(r.code).toBe(0);

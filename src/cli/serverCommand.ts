@@ -8,8 +8,14 @@ import { toErrorInfo } from '../core/errors.js';
 
 const USAGE = `usage: runcode server [options]
 
-Runs the local RunCode server: an HTTPS control plane and an SSH gateway. It is a development
-server, not a sandbox: workspace commands run as your own user.
+Runs the local RunCode server (the local demo server): an HTTPS control plane and an SSH gateway.
+It is not a sandbox: workspace commands run as your own user, in folders on this computer, not
+isolated from each other.
+
+Only you can sign in. Sign-in needs the owner secret in DATA/tls/owner-secret (a file only you can
+read, beside the CA); 127.0.0.1 is reachable by every user of this machine, that file is not.
+\`runcode login --endpoint URL --ca DATA/tls/ca.pem\` finds it beside the CA; any other client adds
+it to /oauth/authorize as ?owner=SECRET. --auto-approve skips only the consent page, not the secret.
 
 options:
   --data DIR          data directory (default: $RUNCODE_HOME/server, else the platform's data dir)

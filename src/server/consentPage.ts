@@ -25,6 +25,8 @@ export interface ConsentPageInput {
   userEmail: string;
   /** Where the answer goes (shown so the user can see it is their own machine). */
   redirectOrigin: string;
+  /** Where the form posts: /oauth/authorize with the owner secret (it carries the secret on). */
+  formAction: string;
 }
 
 export function consentPage(p: ConsentPageInput): string {
@@ -34,7 +36,7 @@ export function consentPage(p: ConsentPageInput): string {
 <p class="who">Signed in as <b>${escape(p.userName)}</b> (${escape(p.userEmail)})</p>
 <p>RunCode Desktop will be able to list, start and stop your workspaces and get SSH passes for them.
 The answer is sent to <code>${escape(p.redirectOrigin)}</code> on this computer.</p>
-<form method="post" action="/oauth/authorize">
+<form method="post" action="${escape(p.formAction)}">
 <input type="hidden" name="request" value="${escape(p.nonce)}">
 <button type="submit" name="decision" value="approve">Approve</button>
 <button type="submit" name="decision" value="deny">Deny</button>

@@ -1,6 +1,7 @@
 // The OAuth + PKCE flow of the real server over HTTPS: consent page (approve, deny), auto-approve,
 // token exchange edge cases, revocation and expiry. Every refused request changes nothing.
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { OAUTH_CLIENT_ID } from '../shared/protocol.js';
@@ -32,8 +33,8 @@ function expectError(
 
 /** Consent page -> approve -> the code. */
 async function approvedCode(challenge: string, state = 'st-1'): Promise<string> {
-  const page = await req(authorizeQuery(REDIRECT, state, challenge));
-  const r = await postConsent(srv.endpoint, srv.ca, consentNonce(page.text), 'approve');
+  const page = await req(authorizeQuery(REDIRECT, state, challenge, srv.ownerSecret));
+  const r = await postConsent(srv.endpoint, srv.ca, consentNonce(page.text), 'approve', srv.ownerSecret);
   expect(r.status).toBe(302);
   return new URL(String(r.headers.location)).searchParams.get('code')!;
 }
@@ -56,20 +57,20 @@ afterAll(() => srv?.close());
 describe('consent page', () => {
   it('shows Approve and Deny in a script-free, unframeable form; Approve redirects with code and state', async () => {
     const { verifier, challenge } = makePkce();
-    const page = await req(authorizeQuery(REDIRECT, 'abc123', challenge));
+    const page = await req(authorizeQuery(REDIRECT, 'abc123', challenge, srv.ownerSecret));
     expect(page.status).toBe(200);
     expect(page.headers['content-type']).toMatch(/^text\/html/);
     expect(page.headers['content-security-policy']).toMatch(/default-src 'none'/);
     expect(page.headers['content-security-policy']).toMatch(/frame-ancestors 'none'/);
     expect(page.headers['x-frame-options']).toBe('DENY');
     expect(page.text).not.toMatch(/<script/i);
-    expect(page.text).toMatch(/<form method="post" action="\/oauth\/authorize">/);
+    expect(page.text).toContain(`<form method="post" action="/oauth/authorize?owner=${srv.ownerSecret}">`);
     expect(page.text).toMatch(/value="approve">Approve</);
     expect(page.text).toMatch(/value="deny">Deny</);
     const nonce = consentNonce(page.text);
     expect(nonce).toMatch(/^[A-Za-z0-9_-]{43}$/);
 
-    const r = await postConsent(srv.endpoint, srv.ca, nonce, 'approve');
+    const r = await postConsent(srv.endpoint, srv.ca, nonce, 'approve', srv.ownerSecret);
     expect(r.status).toBe(302);
     const loc = new URL(String(r.headers.location));
     expect(`${loc.origin}${loc.pathname}`).toBe(REDIRECT);
@@ -87,15 +88,15 @@ describe('consent page', () => {
     expect(stateFile()).not.toContain(token);
 
     // The nonce was single-use.
-    const again = await postConsent(srv.endpoint, srv.ca, nonce, 'approve');
+    const again = await postConsent(srv.endpoint, srv.ca, nonce, 'approve', srv.ownerSecret);
     expect(again.status).toBe(400);
     expect(again.headers.location).toBeUndefined();
   });
 
   it('Deny redirects with error=access_denied and the state, and no code', async () => {
-    const page = await req(authorizeQuery(REDIRECT, 'deny-state', makePkce().challenge));
+    const page = await req(authorizeQuery(REDIRECT, 'deny-state', makePkce().challenge, srv.ownerSecret));
     const before = stateFile();
-    const r = await postConsent(srv.endpoint, srv.ca, consentNonce(page.text), 'deny');
+    const r = await postConsent(srv.endpoint, srv.ca, consentNonce(page.text), 'deny', srv.ownerSecret);
     expect(r.status).toBe(302);
     const loc = new URL(String(r.headers.location));
     expect(loc.searchParams.get('error')).toBe('access_denied');
@@ -106,10 +107,10 @@ describe('consent page', () => {
 
   it('refuses a consent post from another origin, an unknown nonce and a bad decision; the request stays answerable', async () => {
     const { verifier, challenge } = makePkce();
-    const page = await req(authorizeQuery(REDIRECT, 's', challenge));
+    const page = await req(authorizeQuery(REDIRECT, 's', challenge, srv.ownerSecret));
     const nonce = consentNonce(page.text);
     const form = (body: Record<string, string>, headers: Record<string, string> = {}) =>
-      req('/oauth/authorize', {
+      req(`/oauth/authorize?owner=${srv.ownerSecret}`, {
         method: 'POST',
         raw: new URLSearchParams(body).toString(),
         headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers },
@@ -118,18 +119,23 @@ describe('consent page', () => {
     expectError(forged, 403, 'forbidden_origin');
     expectError(await form({ request: 'x'.repeat(43), decision: 'approve' }), 400, 'invalid_request');
     expectError(await form({ request: nonce, decision: 'maybe' }), 400, 'invalid_request');
-    expectError(await req('/oauth/authorize', { method: 'POST', body: { request: nonce } }), 415);
-    const ok = await postConsent(srv.endpoint, srv.ca, nonce, 'approve');
+    expectError(
+      await req(`/oauth/authorize?owner=${srv.ownerSecret}`, { method: 'POST', body: { request: nonce } }),
+      415,
+    );
+    // Without the owner secret in the form's action, even the right nonce is refused.
+    expectError(await postConsent(srv.endpoint, srv.ca, nonce, 'approve'), 403, 'not_owner');
+    const ok = await postConsent(srv.endpoint, srv.ca, nonce, 'approve', srv.ownerSecret);
     expect(ok.status).toBe(302);
     const code = new URL(String(ok.headers.location)).searchParams.get('code')!;
     expect((await goodExchange(code, verifier)).status).toBe(200);
   });
 
   it('an expired consent request cannot be answered', async () => {
-    const page = await req(authorizeQuery(REDIRECT, 's', makePkce().challenge));
+    const page = await req(authorizeQuery(REDIRECT, 's', makePkce().challenge, srv.ownerSecret));
     skew += 11 * 60_000;
     try {
-      const r = await postConsent(srv.endpoint, srv.ca, consentNonce(page.text), 'approve');
+      const r = await postConsent(srv.endpoint, srv.ca, consentNonce(page.text), 'approve', srv.ownerSecret);
       expectError(r, 400, 'invalid_request');
     } finally {
       skew -= 11 * 60_000;
@@ -165,20 +171,21 @@ describe('authorize request validation', () => {
   ];
   it.each(cases)('%s: 4xx, never a redirect', async (_name, change, code) => {
     const q = new URLSearchParams();
-    for (const [k, v] of Object.entries({ ...base, ...change })) if (v !== undefined) q.set(k, v);
+    for (const [k, v] of Object.entries({ ...base, ...change, owner: srv.ownerSecret }))
+      if (v !== undefined) q.set(k, v);
     const r = await req(`/oauth/authorize?${q}`);
     expect(r.headers.location).toBeUndefined();
     expectError(r, 400, code);
   });
 
   it('a duplicated parameter is refused', async () => {
-    const q = new URLSearchParams(base);
+    const q = new URLSearchParams({ ...base, owner: srv.ownerSecret });
     q.append('redirect_uri', 'http://evil.example/');
     expectError(await req(`/oauth/authorize?${q}`), 400, 'invalid_request');
   });
 
   it('a browser gets the error as a page', async () => {
-    const q = new URLSearchParams({ ...base, redirect_uri: 'http://evil.example/' });
+    const q = new URLSearchParams({ ...base, redirect_uri: 'http://evil.example/', owner: srv.ownerSecret });
     const r = await req(`/oauth/authorize?${q}`, { headers: { accept: 'text/html' } });
     expect(r.status).toBe(400);
     expect(r.headers['content-type']).toMatch(/^text\/html/);
@@ -190,6 +197,60 @@ describe('authorize request validation', () => {
     expect(isLoopbackRedirect('http://127.0.0.1/')).toBe(true);
     expect(isLoopbackRedirect('http://127.0.0.1:65535/a/b?c=d')).toBe(true);
     expect(isLoopbackRedirect('http://[::2]:5000/cb')).toBe(false);
+  });
+});
+
+describe('only the owner signs in', () => {
+  it('without the owner secret, or with a wrong or repeated one: 403 not_owner, no consent page, no code', async () => {
+    const { challenge } = makePkce();
+    const wrong = `${srv.ownerSecret.slice(0, -1)}${srv.ownerSecret.endsWith('A') ? 'B' : 'A'}`;
+    for (const owner of [undefined, '', wrong, 'x'.repeat(43)]) {
+      const r = await req(authorizeQuery(REDIRECT, 's', challenge, owner));
+      expect(r.headers.location).toBeUndefined();
+      expect(r.text).not.toContain('name="request"');
+      expectError(r, 403, 'not_owner');
+    }
+    const twice = `${authorizeQuery(REDIRECT, 's', challenge, srv.ownerSecret)}&owner=${srv.ownerSecret}`;
+    expectError(await req(twice), 403, 'not_owner');
+  });
+
+  it('auto-approve approves only a request that carries the secret; the secret file is 0600 in 0700 directories', async () => {
+    const auto = await startTestServer({ autoApprove: true });
+    try {
+      const { challenge } = makePkce();
+      const r = await httpsRequest(auto.endpoint, auto.ca, authorizeQuery(REDIRECT, 's', challenge));
+      expectError(r, 403, 'not_owner');
+      const file = path.join(path.dirname(auto.caFile), 'owner-secret');
+      expect(fs.readFileSync(file, 'utf8').trim()).toBe(auto.ownerSecret);
+      expect(fs.statSync(file).mode & 0o777).toBe(0o600);
+      expect(fs.statSync(path.dirname(file)).mode & 0o777).toBe(0o700);
+      expect(fs.statSync(auto.dataDir).mode & 0o777).toBe(0o700);
+    } finally {
+      await auto.close();
+    }
+  });
+
+  it('the same secret after a restart; a secret file others could read is replaced', async () => {
+    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'runcode-owner-'));
+    const auto = await startTestServer({ dataDir });
+    const first = auto.ownerSecret;
+    await auto.close();
+    const again = await startTestServer({ dataDir });
+    const file = path.join(dataDir, 'tls', 'owner-secret');
+    try {
+      expect(again.ownerSecret).toBe(first);
+    } finally {
+      await again.close();
+    }
+    fs.chmodSync(file, 0o644);
+    const third = await startTestServer({ dataDir });
+    try {
+      expect(third.ownerSecret).not.toBe(first);
+      expect(fs.statSync(file).mode & 0o777).toBe(0o600);
+    } finally {
+      await third.close();
+      fs.rmSync(dataDir, { recursive: true, force: true });
+    }
   });
 });
 
@@ -267,7 +328,11 @@ describe('token exchange', () => {
     const auto = await startTestServer({ autoApprove: true });
     try {
       const { verifier, challenge } = makePkce();
-      const a = await httpsRequest(auto.endpoint, auto.ca, authorizeQuery(REDIRECT, 'st', challenge));
+      const a = await httpsRequest(
+        auto.endpoint,
+        auto.ca,
+        authorizeQuery(REDIRECT, 'st', challenge, auto.ownerSecret),
+      );
       expect(a.status).toBe(302);
       const loc = new URL(String(a.headers.location));
       expect(loc.searchParams.get('state')).toBe('st');

@@ -2,6 +2,7 @@
 // page, code-for-token exchange, revocation (RFC 7009). Codes live in memory for 60 s.
 import crypto from 'node:crypto';
 import type http from 'node:http';
+import { OWNER_PARAM, sameOwnerSecret } from '../core/auth/ownerSecret.js';
 import { OAUTH_CLIENT_ID } from '../shared/protocol.js';
 import { consentPage, errorPage } from './consentPage.js';
 import type { ServerStore } from './serverStore.js';
@@ -25,6 +26,11 @@ export interface OAuthOptions {
   log: (line: string) => void;
   /** A token was revoked: its open event streams should end. */
   onRevoked: (tokenHash: string) => void;
+  /**
+   * Only whoever can read this (the server's owner) may sign in: it must come with every
+   * authorization request and consent answer, whatever autoApprove says.
+   */
+  ownerSecret: string;
 }
 
 interface AuthRequest {
@@ -73,6 +79,7 @@ export class OAuthServer {
   authorize(req: http.IncomingMessage, res: http.ServerResponse, url: URL): void {
     let ar: AuthRequest;
     try {
+      this.checkOwner(url.searchParams);
       ar = this.validate(url.searchParams);
     } catch (e) {
       this.browserError(req, res, e as HttpError);
@@ -94,6 +101,7 @@ export class OAuthServer {
         userName: user.name,
         userEmail: user.email,
         redirectOrigin: new URL(ar.redirectUri).host,
+        formAction: `/oauth/authorize?${new URLSearchParams({ [OWNER_PARAM]: this.opts.ownerSecret })}`,
       }),
     );
   }
@@ -101,6 +109,7 @@ export class OAuthServer {
   /** POST /oauth/authorize: the consent form's Approve or Deny. */
   async decide(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
     try {
+      this.checkOwner(new URL(req.url ?? '/', 'https://localhost').searchParams);
       const origin = req.headers.origin;
       // Browsers send Origin on form posts; one from another site is a forged consent.
       if (origin !== undefined && origin !== 'null' && origin !== `https://${req.headers.host ?? ''}`) {
@@ -190,6 +199,19 @@ export class OAuthServer {
       this.opts.onRevoked(hash);
     }
     sendEmpty(res, 204);
+  }
+
+  /** Refuses anyone who does not present the owner secret (compared in constant time). */
+  private checkOwner(q: URLSearchParams): void {
+    const got = q.getAll(OWNER_PARAM);
+    if (got.length !== 1 || !sameOwnerSecret(this.opts.ownerSecret, got[0])) {
+      this.opts.log('oauth: refused a sign-in without the owner secret');
+      throw new HttpError(
+        403,
+        'not_owner',
+        'only the user who started this local server may sign in: use the sign-in link from `runcode login` or the app',
+      );
+    }
   }
 
   private validate(q: URLSearchParams): AuthRequest {

@@ -7,6 +7,7 @@ import { ensureTlsMaterial } from './ca.js';
 import { EventHub } from './eventHub.js';
 import { startGateway } from './gateway.js';
 import { ensureHostKey } from './hostKey.js';
+import { ensureOwnerSecret } from './ownerSecretFile.js';
 import { OAuthServer } from './oauthServer.js';
 import { createRequestHandler } from './requestHandler.js';
 import { ServerStore } from './serverStore.js';
@@ -46,6 +47,8 @@ export interface RunningServer {
   endpoint: string;
   /** Absolute path of the CA certificate clients trust. */
   caFile: string;
+  /** Sign-in needs it (see core/auth/ownerSecret.ts); in a 0600 file beside caFile. */
+  ownerSecret: string;
   /** `127.0.0.1:PORT` */
   gateway: string;
   close(): Promise<void>;
@@ -101,6 +104,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   const host = opts.host ?? '127.0.0.1';
   const bootDelayMs = opts.bootDelayMs ?? 1500;
   const tls = await ensureTlsMaterial(opts.dataDir);
+  const ownerSecret = ensureOwnerSecret(opts.dataDir);
   const store = new ServerStore(opts.dataDir, await loadWorkspaceCatalog(opts.dataDir), now);
   const hostKey = ensureHostKey(opts.dataDir);
   // Passes point at a gateway clients can reach: a wildcard bind is reached on loopback.
@@ -132,6 +136,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     now,
     log,
     onRevoked: (hash) => events.closeToken(hash),
+    ownerSecret,
   });
   const server = https.createServer(
     { cert: tls.cert, key: tls.key },
@@ -168,6 +173,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   return {
     endpoint,
     caFile: tls.caFile,
+    ownerSecret,
     gateway: `${urlHost(publicHost)}:${gatewayPort}`,
     close: () =>
       (closing ??= (async () => {

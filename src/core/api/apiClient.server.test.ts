@@ -16,7 +16,8 @@ let api: ApiClient;
 async function login(): Promise<string> {
   const anon = new ApiClient({ endpoint: srv.endpoint, caFile: srv.caFile });
   try {
-    return (await signIn({ api: anon, openUrl: (url) => void browse(srv, url) })).accessToken;
+    return (await signIn({ api: anon, caFile: srv.caFile, openUrl: (url) => void browse(srv, url) }))
+      .accessToken;
   } finally {
     anon.close();
   }
@@ -101,7 +102,7 @@ describe('ApiClient against runcode server', () => {
           return anon.exchangeCode(x);
         },
       };
-      await signIn({ api: fake, openUrl: (url) => void browse(srv, url) });
+      await signIn({ api: fake, caFile: srv.caFile, openUrl: (url) => void browse(srv, url) });
       expect(verifierSeen).toMatch(/^[A-Za-z0-9_-]{43}$/);
       const e = await failure(anon.exchangeCode({ code, redirectUri, codeVerifier: verifierSeen }));
       expect(e.code).toBe('request_refused');

@@ -72,6 +72,7 @@ export class Session {
     try {
       const { accessToken } = await signIn({
         api,
+        ...(req.caFile ? { caFile: req.caFile } : {}),
         openUrl: req.openUrl,
         ...(req.onUrl ? { onUrl: req.onUrl } : {}),
         ...(req.signal ? { signal: req.signal } : {}),

@@ -1,6 +1,9 @@
 // Sign-in end to end against the real `runcode server` (auto-approve, and the consent page
 // answered as its HTML form does), with a scripted "browser" that follows the redirect to our
 // loopback listener. Plus what must not end the flow, the timeout and cancelling.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ApiClient } from '../api/apiClient.js';
 import { RuncodeError } from '../errors.js';
@@ -8,6 +11,7 @@ import type { Page } from '../testing/fakeBrowser.js';
 import { browse, fetchPage } from '../testing/fakeBrowser.js';
 import type { LocalServerProcess } from '../testing/localServerProcess.js';
 import { startLocalServerProcess } from '../testing/localServerProcess.js';
+import { createTestTls } from '../testing/testTls.js';
 import { signIn } from './signIn.js';
 
 const redirectOf = (url: string) => new URL(new URL(url).searchParams.get('redirect_uri')!);
@@ -53,6 +57,7 @@ describe('signIn against runcode server', () => {
     let shown: string | undefined;
     const { accessToken } = await signIn({
       api: autoApi,
+      caFile: auto.caFile,
       onUrl: (u) => (shown = u),
       openUrl: (u) => void (page = browse(auto, u)),
     });
@@ -83,6 +88,7 @@ describe('signIn against runcode server', () => {
     let page: Promise<Page> | undefined;
     const { accessToken } = await signIn({
       api: consentApi,
+      caFile: consent.caFile,
       openUrl: (u) => void (page = browse(consent, u)),
     });
     expect((await page!).text).toContain('Signed in to RunCode');
@@ -97,7 +103,11 @@ describe('signIn against runcode server', () => {
   it('consent page: Deny ends the flow with access_denied', async () => {
     let page: Promise<Page> | undefined;
     const e = await failure(
-      signIn({ api: consentApi, openUrl: (u) => void (page = browse(consent, u, 'deny')) }),
+      signIn({
+        api: consentApi,
+        caFile: consent.caFile,
+        openUrl: (u) => void (page = browse(consent, u, 'deny')),
+      }),
     );
     expect(e.code).toBe('access_denied');
     expect((await page!).text).toContain('cancelled');
@@ -108,6 +118,7 @@ describe('signIn against runcode server', () => {
     let page: Promise<Page> | undefined;
     const { accessToken } = await signIn({
       api: autoApi,
+      caFile: auto.caFile,
       openUrl: async (u) => {
         const cb = redirectOf(u);
         const base = `http://127.0.0.1:${cb.port}`;
@@ -130,6 +141,7 @@ describe('signIn against runcode server', () => {
     const e = await failure(
       signIn({
         api: autoApi,
+        caFile: auto.caFile,
         openUrl: (u) => {
           const state = new URL(u).searchParams.get('state')!;
           void fetchPage(`${redirectOf(u).href}?error=server_error&state=${state}`);
@@ -142,7 +154,13 @@ describe('signIn against runcode server', () => {
   it('gives up after the timeout and closes the listener', async () => {
     let shown = '';
     const e = await failure(
-      signIn({ api: autoApi, timeoutMs: 150, onUrl: (u) => (shown = u), openUrl: () => {} }),
+      signIn({
+        api: autoApi,
+        caFile: auto.caFile,
+        timeoutMs: 150,
+        onUrl: (u) => (shown = u),
+        openUrl: () => {},
+      }),
     );
     expect(e.code).toBe('sign_in_timeout');
     expect(await listenerClosed(shown)).toBe(true);
@@ -154,6 +172,7 @@ describe('signIn against runcode server', () => {
     const e = await failure(
       signIn({
         api: autoApi,
+        caFile: auto.caFile,
         signal: ac.signal,
         onUrl: (u) => (shown = u),
         openUrl: () => void setTimeout(() => ac.abort(), 20),
@@ -161,7 +180,9 @@ describe('signIn against runcode server', () => {
     );
     expect(e.code).toBe('cancelled');
     expect(await listenerClosed(shown)).toBe(true);
-    await expect(signIn({ api: autoApi, signal: ac.signal, openUrl: () => {} })).rejects.toMatchObject({
+    await expect(
+      signIn({ api: autoApi, caFile: auto.caFile, signal: ac.signal, openUrl: () => {} }),
+    ).rejects.toMatchObject({
       code: 'cancelled',
     });
   });
@@ -170,11 +191,47 @@ describe('signIn against runcode server', () => {
     const e = await failure(
       signIn({
         api: autoApi,
+        caFile: auto.caFile,
         openUrl: () => {
           throw new Error('no display');
         },
       }),
     );
     expect(e.code).toBe('browser_failed');
+  });
+
+  it('checks TLS with the given CA before the browser opens: a wrong CA fails with tls and opens nothing', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'runcode-wrong-ca-'));
+    try {
+      const caFile = path.join(dir, 'ca.pem');
+      fs.writeFileSync(caFile, (await createTestTls()).ca);
+      const api = new ApiClient({ endpoint: auto.endpoint, caFile });
+      let opened = 0;
+      const e = await failure(signIn({ api, caFile, onUrl: () => opened++, openUrl: () => void opened++ }));
+      api.close();
+      expect(e.code).toBe('tls');
+      expect(opened).toBe(0);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("carries the local server's owner secret (from beside its CA) in the authorize URL; without it the server refuses", async () => {
+    let shown = '';
+    let page: Promise<Page> | undefined;
+    await signIn({
+      api: autoApi,
+      caFile: auto.caFile,
+      onUrl: (u) => (shown = u),
+      openUrl: (u) => void (page = browse(auto, u)),
+    });
+    await page;
+    const secret = fs.readFileSync(path.join(path.dirname(auto.caFile), 'owner-secret'), 'utf8').trim();
+    expect(new URL(shown).searchParams.get('owner')).toBe(secret);
+    const without = new URL(shown);
+    without.searchParams.delete('owner');
+    const refused = await fetchPage(without.toString(), { ca: auto.ca });
+    expect(refused.status).toBe(403);
+    expect(refused.headers.location).toBeUndefined();
   });
 });

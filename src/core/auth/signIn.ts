@@ -9,13 +9,20 @@ import type { ApiClient } from '../api/apiClient.js';
 import { RuncodeError } from '../errors.js';
 import type { LoopbackPage } from './loopbackPages.js';
 import { sendLoopbackPage } from './loopbackPages.js';
+import { OWNER_PARAM, readOwnerSecret } from './ownerSecret.js';
 import { createPkce, createState, sameState } from './pkce.js';
+import { tlsPreflight } from './tlsPreflight.js';
 
 export const SIGN_IN_TIMEOUT_MS = 5 * 60_000;
 
 export interface SignInOptions {
   /** The control plane: its endpoint hosts /oauth/authorize, and it exchanges the code. */
   api: Pick<ApiClient, 'endpoint' | 'exchangeCode'>;
+  /**
+   * The extra CA the endpoint's certificate is checked against before the browser opens; for a
+   * local server (loopback), its owner secret is read from beside it (core/auth/ownerSecret.ts).
+   */
+  caFile?: string;
   /** Opens the authorize URL (the system browser, or printing it for --no-browser). */
   openUrl: (url: string) => void | Promise<void>;
   /** Told the URL first, so a UI can show it to copy in case the browser does not open. */
@@ -33,12 +40,14 @@ interface Callback {
 /** Runs the whole flow; resolves with the access token. The listener is always closed. */
 export async function signIn(opts: SignInOptions): Promise<{ accessToken: string }> {
   if (opts.signal?.aborted) throw cancelled();
+  await tlsPreflight(opts.api.endpoint, opts.caFile);
+  const owner = readOwnerSecret(opts.api.endpoint, opts.caFile);
   const pkce = createPkce();
   const state = createState();
   const listener = await listenOnce(state);
   try {
     const redirectUri = `http://127.0.0.1:${listener.port}/callback`;
-    const url = authorizeUrl(opts.api.endpoint, redirectUri, state, pkce.challenge);
+    const url = authorizeUrl(opts.api.endpoint, redirectUri, state, pkce.challenge, owner);
     const callback = waitFor(listener.result, opts.timeoutMs ?? SIGN_IN_TIMEOUT_MS, opts.signal);
     opts.onUrl?.(url);
     try {
@@ -74,6 +83,7 @@ export function authorizeUrl(
   redirectUri: string,
   state: string,
   challenge: string,
+  owner?: string,
 ): string {
   const q = new URLSearchParams({
     response_type: 'code',
@@ -83,6 +93,7 @@ export function authorizeUrl(
     code_challenge: challenge,
     code_challenge_method: 'S256',
   });
+  if (owner !== undefined) q.set(OWNER_PARAM, owner);
   return `${endpoint}/oauth/authorize?${q}`;
 }
 

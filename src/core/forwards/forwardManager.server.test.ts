@@ -20,7 +20,11 @@ beforeAll(async () => {
   srv = await startLocalServerProcess({ autoApprove: true, passTtlSeconds: 600 });
   const anon = new ApiClient({ endpoint: srv.endpoint, caFile: srv.caFile });
   try {
-    const { accessToken } = await signIn({ api: anon, openUrl: (url) => void browse(srv, url) });
+    const { accessToken } = await signIn({
+      api: anon,
+      caFile: srv.caFile,
+      openUrl: (url) => void browse(srv, url),
+    });
     api = new ApiClient({ endpoint: srv.endpoint, caFile: srv.caFile, token: accessToken });
   } finally {
     anon.close();

@@ -25,7 +25,7 @@ export interface OtherUserRun {
   /** An ES module (TypeScript allowed). It may import the checkout by absolute path: it is bundled. */
   source: string;
   args?: string[];
-  /** Added to a minimal environment (PATH, HOME = the staging dir). */
+  /** Added to a minimal environment (PATH, HOME = a directory of the user's own, also the cwd). */
   env?: Record<string, string>;
   /** Default 60 s; then the child is killed. */
   timeoutMs?: number;
@@ -57,7 +57,10 @@ export function otherUserSkipReason(): string | undefined {
   const pw = spawnSync('getent', ['passwd', OTHER_USER.name], { encoding: 'utf8' });
   if (pw.status !== 0 && process.platform === 'linux') return `no user ${OTHER_USER.name} on this machine`;
   try {
-    if (!isTraversableByOthers(path.dirname(process.execPath)) || !(fs.statSync(process.execPath).mode & 0o001))
+    if (
+      !isTraversableByOthers(path.dirname(process.execPath)) ||
+      !(fs.statSync(process.execPath).mode & 0o001)
+    )
       return `${process.execPath} is not executable by other users`;
   } catch {
     return `cannot inspect ${process.execPath}`;
@@ -78,7 +81,12 @@ export async function runAsOtherUser(run: OtherUserRun): Promise<OtherUserResult
     fs.chmodSync(stage, 0o755);
     const script = path.join(stage, 'script.mjs');
     await build({
-      stdin: { contents: run.source, loader: 'ts', resolveDir: process.cwd(), sourcefile: 'as-other-user.ts' },
+      stdin: {
+        contents: run.source,
+        loader: 'ts',
+        resolveDir: process.cwd(),
+        sourcefile: 'as-other-user.ts',
+      },
       bundle: true,
       platform: 'node',
       format: 'esm',
@@ -86,10 +94,16 @@ export async function runAsOtherUser(run: OtherUserRun): Promise<OtherUserResult
       outfile: script,
       logLevel: 'silent',
       // Bundled CommonJS dependencies call require(); give them one in the ES module.
-      banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
+      banner: {
+        js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);",
+      },
     });
     fs.chmodSync(script, 0o644);
-    const env = { PATH: '/usr/local/bin:/usr/bin:/bin', HOME: stage, ...run.env };
+    // The user's own writable directory: its cwd and HOME.
+    const home = path.join(stage, 'home');
+    fs.mkdirSync(home, { mode: 0o700 });
+    fs.chownSync(home, OTHER_USER.uid, OTHER_USER.gid);
+    const env = { PATH: '/usr/local/bin:/usr/bin:/bin', HOME: home, ...run.env };
     const node = [process.execPath, script, ...(run.args ?? [])];
     const setpriv = setprivPath();
     const [cmd, ...args] = setpriv
@@ -98,7 +112,7 @@ export async function runAsOtherUser(run: OtherUserRun): Promise<OtherUserResult
     // Without setpriv (macOS), Node switches the child's ids itself (libuv also drops groups).
     const ids = setpriv ? {} : { uid: OTHER_USER.uid, gid: OTHER_USER.gid };
     return await new Promise<OtherUserResult>((resolve, reject) => {
-      const child = spawn(cmd!, args, { cwd: stage, env, stdio: ['ignore', 'pipe', 'pipe'], ...ids });
+      const child = spawn(cmd!, args, { cwd: home, env, stdio: ['ignore', 'pipe', 'pipe'], ...ids });
       let stdout = '';
       let stderr = '';
       child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));

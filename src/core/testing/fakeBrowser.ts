@@ -53,7 +53,9 @@ export async function browse(
   if (r.status === 200) {
     const nonce = /name="request" value="([^"]+)"/.exec(r.text)?.[1];
     if (!nonce) throw new Error('the consent page has no form');
-    r = await fetchPage(`${server.endpoint}/oauth/authorize`, {
+    // Posted where the form says (its action carries the owner secret), as a browser would.
+    const action = (/<form method="post" action="([^"]+)"/.exec(r.text)?.[1] ?? '').replace(/&amp;/g, '&');
+    r = await fetchPage(new URL(action, server.endpoint).toString(), {
       ca: server.ca,
       form: { request: nonce, decision },
     });

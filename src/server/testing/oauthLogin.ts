@@ -1,6 +1,7 @@
 // Signs in to a local server the way the app does: authorize with PKCE S256, answer the consent
 // page (or take the auto-approve redirect), exchange the code. For tests only.
 import crypto from 'node:crypto';
+import { OWNER_PARAM } from '../../core/auth/ownerSecret.js';
 import { OAUTH_CLIENT_ID } from '../../shared/protocol.js';
 import type { HttpsResponse } from './httpsRequest.js';
 import { httpsRequest } from './httpsRequest.js';
@@ -15,7 +16,13 @@ export function makePkce(): Pkce {
   return { verifier, challenge: crypto.createHash('sha256').update(verifier).digest('base64url') };
 }
 
-export function authorizeQuery(redirectUri: string, state: string, challenge: string): string {
+/** The authorize path; `owner` is the server's owner secret (omitted: a request from anyone). */
+export function authorizeQuery(
+  redirectUri: string,
+  state: string,
+  challenge: string,
+  owner?: string,
+): string {
   const q = new URLSearchParams({
     response_type: 'code',
     client_id: OAUTH_CLIENT_ID,
@@ -24,6 +31,7 @@ export function authorizeQuery(redirectUri: string, state: string, challenge: st
     code_challenge: challenge,
     code_challenge_method: 'S256',
   });
+  if (owner !== undefined) q.set(OWNER_PARAM, owner);
   return `/oauth/authorize?${q}`;
 }
 
@@ -34,14 +42,16 @@ export function consentNonce(html: string): string {
   return m[1]!;
 }
 
-/** Posts the consent form's decision. */
+/** Posts the consent form's decision (to the form's action, which carries the owner secret). */
 export function postConsent(
   endpoint: string,
   ca: string,
   nonce: string,
   decision: 'approve' | 'deny',
+  owner?: string,
 ): Promise<HttpsResponse> {
-  return httpsRequest(endpoint, ca, '/oauth/authorize', {
+  const action = owner === undefined ? '' : `?${new URLSearchParams({ [OWNER_PARAM]: owner })}`;
+  return httpsRequest(endpoint, ca, `/oauth/authorize${action}`, {
     method: 'POST',
     raw: new URLSearchParams({ request: nonce, decision }).toString(),
     headers: { 'content-type': 'application/x-www-form-urlencoded' },
@@ -49,12 +59,12 @@ export function postConsent(
 }
 
 /** Runs the whole flow (approving the consent page if one is shown); returns the access token. */
-export async function oauthLogin(endpoint: string, ca: string): Promise<string> {
+export async function oauthLogin(endpoint: string, ca: string, owner?: string): Promise<string> {
   const { verifier, challenge } = makePkce();
   const redirectUri = 'http://127.0.0.1:9/callback';
   const state = crypto.randomBytes(16).toString('base64url');
-  let r = await httpsRequest(endpoint, ca, authorizeQuery(redirectUri, state, challenge));
-  if (r.status === 200) r = await postConsent(endpoint, ca, consentNonce(r.text), 'approve');
+  let r = await httpsRequest(endpoint, ca, authorizeQuery(redirectUri, state, challenge, owner));
+  if (r.status === 200) r = await postConsent(endpoint, ca, consentNonce(r.text), 'approve', owner);
   if (r.status !== 302) throw new Error(`authorize answered ${r.status}: ${r.text.slice(0, 200)}`);
   const code = new URL(String(r.headers.location)).searchParams.get('code');
   if (!code) throw new Error(`no code in ${String(r.headers.location)}`);

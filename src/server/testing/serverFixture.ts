@@ -70,7 +70,7 @@ export async function startTestServer(opts: TestServerOptions = {}): Promise<Tes
     dataDir,
     ca,
     apiPort,
-    token: () => oauthLogin(server.endpoint, ca),
+    token: () => oauthLogin(server.endpoint, ca, server.ownerSecret),
     close: async () => {
       await server.close();
       if (ownDir) fs.rmSync(dataDir, { recursive: true, force: true });
