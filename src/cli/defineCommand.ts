@@ -72,6 +72,11 @@ export function defineCommand<O extends Options>(spec: CommandSpec<O>): (argv: s
     try {
       return await spec.run({ values, positionals, rest });
     } catch (e) {
+      // Into the CLI's log as well (loaded only on failure: a command that succeeds pays nothing).
+      await import('../core/logs/processLog.js').then(
+        (m) => m.tryLog('cli', 'error', `runcode ${spec.name}:`, e),
+        () => undefined,
+      );
       return reportError(spec.name, e);
     }
   };

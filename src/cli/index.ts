@@ -69,6 +69,10 @@ const commands: Record<string, [() => Promise<Command>, string]> = {
     () => import('./commands/doctorCommand.js').then((m) => m.doctorCommand),
     'preflight: OpenSSH client, token, reachability',
   ],
+  logs: [
+    () => import('./commands/logsCommand.js').then((m) => m.logsCommand),
+    'show (-f: follow) the tray, CLI and server logs',
+  ],
   server: [
     () => import('./serverCommand.js').then((m) => m.serverCommand),
     'run the local RunCode server (control plane + SSH gateway)',

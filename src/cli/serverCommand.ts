@@ -90,7 +90,11 @@ export async function serverCommand(argv: string[]): Promise<number> {
     process.stdout.write(USAGE);
     return 0;
   }
-  const log = (line: string) => process.stderr.write(`[runcode server] ${line}\n`);
+  const { tryLog } = await import('../core/logs/processLog.js');
+  const log = (line: string) => {
+    process.stderr.write(`[runcode server] ${line}\n`);
+    tryLog('server', 'info', line);
+  };
   let server;
   try {
     fs.mkdirSync(o.dataDir, { recursive: true, mode: 0o700 });

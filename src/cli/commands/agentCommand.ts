@@ -1,5 +1,12 @@
+import { tryLog } from '../../core/logs/processLog.js';
 import { withCliApp } from '../cliApp.js';
-import { defineCommand, progress } from '../defineCommand.js';
+import { defineCommand, progress as say } from '../defineCommand.js';
+
+/** The agent runs for hours: what it says goes to its log too (`runcode logs`). */
+function progress(line: string): void {
+  say(line);
+  tryLog('cli', 'info', `agent: ${line}`);
+}
 
 export const agentCommand = defineCommand({
   name: 'agent',
