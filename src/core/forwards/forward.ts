@@ -42,6 +42,11 @@ export class Forward {
   /** Set when the local port is not the one asked for. */
   portNote: string | undefined;
   lastError: string | undefined;
+  /**
+   * Set while the workspace refuses connections to remotePort (nothing listens there): the
+   * forward shows `failed` with this reason instead of `active`, until a connection gets through.
+   */
+  unreachable: string | undefined;
   connections = 0;
   openConnections = 0;
   bytesIn = 0;

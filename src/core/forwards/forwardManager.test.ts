@@ -103,7 +103,7 @@ describe('ForwardManager against the real gateway', () => {
     }
   });
 
-  it('uses the wanted local port when free and the next one when it is taken', async () => {
+  it('uses the LOCAL port asked for when free, and refuses one that is taken', async () => {
     const { fm } = manager();
     const wantedFree = await freePort();
     const blocker = net.createServer();
@@ -113,14 +113,16 @@ describe('ForwardManager against the real gateway', () => {
       const a = await fm.add({ workspace: 'demo', remotePort: gw.ports.http, localPort: wantedFree });
       expect(a.localPort).toBe(wantedFree);
       expect(a.reason).toBeUndefined();
-      const b = await fm.add({ workspace: 'demo', remotePort: gw.ports.echo, localPort: taken });
-      expect(b.localPort).not.toBe(taken);
-      expect(b.reason).toMatch(new RegExp(`^${taken} was taken; using ${b.localPort}$`));
+      // Only the default may move: a LOCAL the user named is a promise.
+      await expect(
+        fm.add({ workspace: 'demo', remotePort: gw.ports.echo, localPort: taken }),
+      ).rejects.toMatchObject({
+        code: 'port_in_use',
+        message: expect.stringContaining(`local port ${taken} is already in use`),
+      });
+      expect(fm.get('demo', gw.ports.echo)).toBeUndefined();
       expect((await get(a.localPort)).body).toContain(DEMO);
-      expect(fm.wanted()).toEqual([
-        { workspace: 'demo', remotePort: gw.ports.http, localPort: wantedFree },
-        { workspace: 'demo', remotePort: gw.ports.echo, localPort: taken },
-      ]);
+      expect(fm.wanted()).toEqual([{ workspace: 'demo', remotePort: gw.ports.http, localPort: wantedFree }]);
     } finally {
       blocker.close();
       await fm.dispose();
@@ -266,22 +268,76 @@ describe('ForwardManager against the real gateway', () => {
     }
   });
 
-  it('reports a refused remote port per connection, keeps the forward active', async () => {
+  it('says nothing listens on a refused remote port, and turns active once something does', async () => {
     const { fm } = manager();
     const dead = await freePort();
+    const late = net.createServer((s) => s.end('late service\n'));
     try {
       // An explicit local port: the workspace shares this machine's loopback, so listening on
       // `dead` itself would forward the forward to itself.
       const f = await fm.add({ workspace: 'demo', remotePort: dead, localPort: await freePort() });
-      await until('active', () => (fm.get('demo', dead)?.state === 'active' ? true : undefined));
+      const failed = await until('failed', () => {
+        const i = fm.get('demo', dead);
+        return i?.state === 'failed' ? i : undefined;
+      });
+      expect(failed.reason).toMatch(new RegExp(`^nothing listens on port ${dead} in demo`));
       await expect(get(f.localPort)).rejects.toThrow();
       const info = await until('lastError', () => fm.get('demo', dead)?.lastError);
       expect(info).toMatch(new RegExp(`did not accept a connection to its port ${dead}`));
-      expect(fm.get('demo', dead)?.state).toBe('active');
+      // The service starts: the next connection gets through, and the forward says active.
+      await new Promise<void>((r) => late.listen(dead, '127.0.0.1', r));
+      const body = await new Promise<string>((resolve, reject) => {
+        const s = net.connect(f.localPort, '127.0.0.1');
+        let got = '';
+        s.on('data', (b: Buffer) => (got += b.toString()));
+        s.on('end', () => resolve(got));
+        s.on('error', reject);
+      });
+      expect(body).toBe('late service\n');
+      await until('active', () => (fm.get('demo', dead)?.state === 'active' ? true : undefined));
+      expect(fm.get('demo', dead)?.reason).toBeUndefined();
     } finally {
+      late.close();
       await fm.dispose();
     }
   });
+
+  it('notices a gateway that stops answering, says so, and comes back when it answers again', async () => {
+    const { fm } = manager();
+    const pid = gw.child.pid!;
+    const events: ForwardInfo[] = [];
+    fm.subscribe((e) => e.type === 'changed' && events.push(e.forward));
+    let frozen = false;
+    try {
+      const f = await fm.add({ workspace: 'demo', remotePort: gw.ports.http, localPort: await freePort() });
+      await until('active', () => (fm.get('demo', gw.ports.http)?.state === 'active' ? true : undefined));
+      // One keepalive round trip answered: the link health has a round-trip time.
+      fm.keepaliveTick();
+      await until('rtt', () => fm.linkHealth('demo')?.rttMs);
+      process.kill(pid, 'SIGSTOP');
+      frozen = true;
+      // Two ticks: the first pings, the second finds no answer (the tray ticks on each heartbeat).
+      fm.keepaliveTick();
+      await new Promise((r) => setTimeout(r, 200));
+      fm.keepaliveTick();
+      const down = await until('reconnecting', () => {
+        const i = fm.get('demo', gw.ports.http);
+        return i?.state !== 'active' ? i : undefined;
+      });
+      expect(down.reason).toMatch(/the gateway stopped answering/);
+      process.kill(pid, 'SIGCONT');
+      frozen = false;
+      await until(
+        'active again',
+        () => (fm.get('demo', gw.ports.http)?.state === 'active' ? true : undefined),
+        30_000,
+      );
+      expect((await get(f.localPort)).body).toContain(DEMO);
+    } finally {
+      if (frozen) process.kill(pid, 'SIGCONT');
+      await fm.dispose();
+    }
+  }, 60_000);
 
   it('restores wanted forwards, removes them, and dispose closes the listeners', async () => {
     const first = manager();

@@ -12,7 +12,9 @@ import type { SshTarget } from '../ssh/sshTarget.js';
 import type { BackoffOptions } from './backoff.js';
 import { Forward, forwardKey } from './forward.js';
 import type { ForwardInfo, ForwardState, WantedForward } from './forward.js';
-import { listenOnFreePort } from './portPicker.js';
+import { KEEPALIVE_TICK_MS, LinkKeepalive } from './linkKeepalive.js';
+import type { LinkHealth } from './linkKeepalive.js';
+import { listenLoopback, listenOnFreePort } from './portPicker.js';
 import { bridgeSocket } from './socketBridge.js';
 import { WorkspaceConnection } from './workspaceConnection.js';
 import type { ConnectFn, LinkState } from './workspaceConnection.js';
@@ -33,6 +35,11 @@ export interface ForwardManagerOptions {
   connect?: ConnectFn;
   /** Told about each workspace's shared connection (the tray's link health). */
   links?: LinkObserver;
+  /**
+   * The shared keepalive's interval when nothing calls keepaliveTick() (the CLI); a connection
+   * that misses one reply is dropped and reconnected. Default 15 s, the server's SSE heartbeat.
+   */
+  keepaliveMs?: number;
 }
 
 /** What happens to a workspace's shared SSH connection, for whoever shows its health. */
@@ -71,10 +78,25 @@ export class ForwardManager {
   private readonly links = new Map<string, WorkspaceConnection>();
   private readonly listeners = new Set<(e: ForwardEvent) => void>();
   private readonly clock: Clock;
+  private readonly keepalive: LinkKeepalive;
   private disposed = false;
 
   constructor(private readonly opts: ForwardManagerOptions) {
     this.clock = opts.clock ?? systemClock;
+    this.keepalive = new LinkKeepalive(this.clock, opts.keepaliveMs ?? KEEPALIVE_TICK_MS);
+  }
+
+  /**
+   * Drives the shared SSH keepalive (call it on each SSE heartbeat): every connection must have
+   * answered the previous tick's ping. Between calls its own timer stays quiet.
+   */
+  keepaliveTick(): void {
+    this.keepalive.tick();
+  }
+
+  /** The keepalive round trip on a workspace's SSH connection (link health), when connected. */
+  linkHealth(workspace: string): LinkHealth | undefined {
+    return this.links.get(workspace)?.health();
   }
 
   /** Starts a forward (or returns the existing one); resolves once its local listener is up. */
@@ -149,6 +171,7 @@ export class ForwardManager {
     const links = [...this.links.values()];
     this.links.clear();
     await Promise.all(links.map((l) => l.dispose()));
+    this.keepalive.dispose();
     this.listeners.clear();
   }
 
@@ -160,7 +183,12 @@ export class ForwardManager {
       if (slot.entry) this.accept(slot.entry, sock);
       else sock.destroy();
     });
-    const picked = await listenOnFreePort(server, wanted.localPort ?? wanted.remotePort);
+    // Only the default (the remote port's number) may move to the next free port: a LOCAL the
+    // user named is a promise (a URL, a config), so a taken one is an error.
+    const picked =
+      wanted.localPort === undefined
+        ? await listenOnFreePort(server, wanted.remotePort)
+        : { port: await listenExplicit(server, wanted.localPort), reason: undefined };
     if (this.disposed) {
       await closeServer(server);
       throw stopped();
@@ -177,8 +205,9 @@ export class ForwardManager {
     });
     const link = this.linkFor(wanted.workspace);
     const { state, reason } = link.current();
-    forward.state = FORWARD_STATE[state];
-    forward.stateReason = reason;
+    // Connected already: find out whether anything listens before calling it active.
+    if (state === 'connected') await this.probe(e, link);
+    this.setLinkState(forward, state, reason);
     this.changed(e);
     return forward.info();
   }
@@ -211,8 +240,13 @@ export class ForwardManager {
         this.statsChanged(entry);
       },
       onOpenError: (err) => {
-        forward.lastError = toErrorInfo(err).message;
+        const info = toErrorInfo(err);
+        forward.lastError = info.message;
+        if (info.code === 'forward_refused') this.markUnreachable(entry, notListening(forward));
         this.changed(entry);
+      },
+      onOpen: () => {
+        if (forward.unreachable !== undefined) this.markUnreachable(entry, undefined);
       },
     });
   }
@@ -232,6 +266,7 @@ export class ForwardManager {
         waitMs: this.opts.connectWaitMs ?? 5_000,
         readyTimeoutMs: this.opts.readyTimeoutMs ?? 15_000,
         connect: this.opts.connect,
+        keepalive: this.keepalive,
       });
       this.links.set(workspace, link);
       this.opts.links?.state(workspace, 'connecting', undefined);
@@ -253,11 +288,54 @@ export class ForwardManager {
     this.opts.links?.state(workspace, state, reason);
     for (const e of this.entries.values()) {
       if (e.forward.workspace !== workspace) continue;
-      e.forward.state = FORWARD_STATE[state];
-      e.forward.stateReason = reason;
-      if (state === 'connected') e.forward.lastError = undefined;
+      if (state === 'connected') {
+        e.forward.lastError = undefined;
+        const link = this.links.get(workspace);
+        // Active once we know something listens; a probe that finds nothing says so instead.
+        if (link)
+          void this.probe(e, link).then(() => {
+            if (this.entries.get(e.forward.key) !== e) return;
+            this.setLinkState(e.forward, link.current().state, link.current().reason);
+            this.changed(e);
+          });
+        continue;
+      }
+      this.setLinkState(e.forward, state, reason);
       this.changed(e);
     }
+  }
+
+  private setLinkState(forward: Forward, state: LinkState, reason: string | undefined): void {
+    if (state === 'connected' && forward.unreachable !== undefined) {
+      forward.state = 'failed';
+      forward.stateReason = forward.unreachable;
+      return;
+    }
+    forward.state = FORWARD_STATE[state];
+    forward.stateReason = reason;
+  }
+
+  /** Opens and closes one channel to the remote port: does anything listen there? */
+  private async probe(entry: Entry, link: WorkspaceConnection): Promise<void> {
+    const { forward } = entry;
+    try {
+      const ch = await link.forwardOut(0, forward.remotePort);
+      ch.close();
+      forward.unreachable = undefined;
+    } catch (e) {
+      // Only a refusal says "nothing listens"; a lost connection is the link's to report.
+      if (toErrorInfo(e).code === 'forward_refused') forward.unreachable = notListening(forward);
+    }
+  }
+
+  private markUnreachable(entry: Entry, why: string | undefined): void {
+    const { forward } = entry;
+    forward.unreachable = why;
+    const link = this.links.get(forward.workspace);
+    if (!link) return;
+    const { state, reason } = link.current();
+    this.setLinkState(forward, state, reason);
+    this.changed(entry);
   }
 
   private statsChanged(entry: Entry): void {
@@ -275,6 +353,28 @@ export class ForwardManager {
 
   private emit(event: ForwardEvent): void {
     for (const l of [...this.listeners]) l(event);
+  }
+}
+
+function notListening(f: Forward): string {
+  return `nothing listens on port ${f.remotePort} in ${f.workspace} (start the service there; the forward connects when it does)`;
+}
+
+/** The LOCAL port the user named, or a `port_in_use` error that says which. */
+async function listenExplicit(server: net.Server, port: number): Promise<number> {
+  try {
+    return await listenLoopback(server, port);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'EADDRINUSE' || code === 'EACCES')
+      throw new RuncodeError(
+        'port_in_use',
+        code === 'EACCES'
+          ? `local port ${port} needs privileges this user does not have; choose another (PORT:LOCAL)`
+          : `local port ${port} is already in use on 127.0.0.1; choose another (PORT:LOCAL), or leave LOCAL out to take the next free one`,
+        { cause: e },
+      );
+    throw e;
   }
 }
 

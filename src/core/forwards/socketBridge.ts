@@ -12,6 +12,8 @@ export interface BridgeHooks {
   onBytesOut(n: number): void;
   /** The channel could not be opened. */
   onOpenError(err: unknown): void;
+  /** The channel opened (something listens on the remote port). */
+  onOpen?(): void;
 }
 
 const EARLY_LIMIT = 256 * 1024;
@@ -40,6 +42,7 @@ export function bridgeSocket(sock: net.Socket, open: Promise<ClientChannel>, hoo
         return;
       }
       channel = ch;
+      hooks.onOpen?.();
       // Stop the early reader without losing a chunk: pause first, then hand over to pipe.
       sock.pause();
       sock.off('data', onEarlyData);

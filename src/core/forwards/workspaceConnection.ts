@@ -10,6 +10,7 @@ import type { ConnectOptions } from '../ssh/sshConnection.js';
 import type { SshTarget } from '../ssh/sshTarget.js';
 import { backoffDelay } from './backoff.js';
 import type { BackoffOptions } from './backoff.js';
+import type { LinkHealth, LinkKeepalive } from './linkKeepalive.js';
 
 export type LinkState = 'connecting' | 'connected' | 'reconnecting' | 'failed';
 
@@ -29,6 +30,8 @@ export interface WorkspaceConnectionOptions {
   /** Health hooks (the tray's link view): when the next attempt is due, and a channel open's round trip. */
   onRetryScheduled?(atMs: number): void;
   onRoundTrip?(ms: number): void;
+  /** The keepalive shared by all connections; without it, ssh2's own (one timer per connection). */
+  keepalive?: LinkKeepalive;
 }
 
 /** Failures that retrying soon will not fix by itself: shown as `failed` (we still retry on backoff). */
@@ -66,6 +69,11 @@ export class WorkspaceConnection {
 
   current(): { state: LinkState; reason: string | undefined } {
     return { state: this.state, reason: this.reason };
+  }
+
+  /** Round trip of the last keepalive on the live connection (with a shared keepalive). */
+  health(): LinkHealth | undefined {
+    return this.client ? this.opts.keepalive?.health(this.client) : undefined;
   }
 
   /** After a wake or a network change: try now, and replace a live connection that may be stale. */
@@ -156,6 +164,7 @@ export class WorkspaceConnection {
         const client = await connect(target, {
           readyTimeoutMs: this.opts.readyTimeoutMs,
           signal: abort.signal,
+          ...(this.opts.keepalive ? { keepaliveIntervalMs: 0 } : {}),
         });
         this.attempting = undefined;
         if (this.disposed) void endClient(client);
@@ -196,7 +205,21 @@ export class WorkspaceConnection {
     client.on('error', (err: Error) => {
       lastError = err.message;
     });
-    client.on('close', () => this.closed(client, lastError));
+    // A gateway that stops answering (frozen, a network that drops packets silently) is noticed
+    // by the shared keepalive: the connection is dropped with that reason, and reconnects.
+    const unwatch = this.opts.keepalive?.watch(
+      client,
+      (reason) => {
+        lastError = reason;
+        client.destroy();
+      },
+      // Each answered ping is a round trip on the link, for its health view.
+      (ms) => this.opts.onRoundTrip?.(ms),
+    );
+    client.on('close', () => {
+      unwatch?.();
+      this.closed(client, lastError);
+    });
     if (old) this.retire(old);
     this.setState('connected', undefined);
     for (const w of [...this.waiters]) {

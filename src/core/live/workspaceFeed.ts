@@ -42,6 +42,11 @@ export interface WorkspaceFeedOptions {
   backoffMaxMs?: number;
   /** Silence that counts as a dead stream. Default 45 000. */
   idleTimeoutMs?: number;
+  /**
+   * Each heartbeat (a `:` comment) the server sends on the stream: a clock others can ride
+   * (the forwards' shared SSH keepalive), so an idle tray adds no timer of its own.
+   */
+  onHeartbeat?: () => void;
   /** Validates one event's data; default the protocol schema's parseWorkspace. */
   parseWorkspace?: (json: unknown) => Workspace;
 }
@@ -164,6 +169,7 @@ export class WorkspaceFeed {
         this.emit();
       },
       onEvent: (ev) => this.onEvent(ev),
+      onComment: () => this.opts.onHeartbeat?.(),
       onClose: (reason) => this.onStreamClosed(reason),
     });
     this.schedule();

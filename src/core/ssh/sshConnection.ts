@@ -13,6 +13,11 @@ export interface ConnectOptions {
   /** Limit for TCP connect + handshake + authentication. Default 20 s. */
   readyTimeoutMs?: number;
   signal?: AbortSignal;
+  /**
+   * ssh2's own keepalive interval; 0 turns it off (the forwards share one keepalive for all
+   * their connections: forwards/linkKeepalive.ts). Default KEEPALIVE_INTERVAL_MS.
+   */
+  keepaliveIntervalMs?: number;
 }
 
 export const KEEPALIVE_INTERVAL_MS = 15_000;
@@ -155,7 +160,7 @@ export function connectSsh(target: SshTarget, opts: ConnectOptions = {}): Promis
       })() as ConnectConfig['authHandler'],
       agent: undefined,
       tryKeyboard: false,
-      keepaliveInterval: KEEPALIVE_INTERVAL_MS,
+      keepaliveInterval: opts.keepaliveIntervalMs ?? KEEPALIVE_INTERVAL_MS,
       keepaliveCountMax: 3,
       readyTimeout: opts.readyTimeoutMs ?? 20_000,
       algorithms: { serverHostKey: ['ssh-ed25519'] },
