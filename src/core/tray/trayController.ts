@@ -279,6 +279,8 @@ export class TrayController {
         token: () => this.app.session.token(),
       },
       clock: this.app.clock,
+      // The forwards' SSH keepalive rides the stream's heartbeat: no timer of its own while idle.
+      onHeartbeat: () => this.forwards.keepaliveTick(),
     });
     this.feed = feed;
     let lastMode = feed.mode;
