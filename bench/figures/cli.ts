@@ -36,11 +36,14 @@ async function ok(cmd: string, args: string[], env: NodeJS.ProcessEnv): Promise<
   return r.ms;
 }
 
-/** What bin/runcode loads: the one-file bundle when `npm run build` made it, else tsc's dist/. */
+/** What bin/runcode loads: the bundle when `npm run build:node` made it (and it is current), else tsc's dist/. */
 export function cliEntry(): string {
-  const bundle = path.join(ROOT, 'dist', 'runcode.mjs');
-  if (fs.existsSync(bundle)) return 'the bundle (dist/runcode.mjs)';
-  if (fs.existsSync(path.join(ROOT, 'dist', 'cli', 'index.js'))) return "tsc's dist/ (no bundle built)";
+  const mtime = (p: string) => fs.statSync(p, { throwIfNoEntry: false })?.mtimeMs;
+  const bundle = mtime(path.join(ROOT, 'dist', 'bundle', 'runcode.mjs'));
+  const compiled = mtime(path.join(ROOT, 'dist', 'cli', 'index.js'));
+  if (bundle !== undefined && bundle >= (compiled ?? 0))
+    return 'the bundle (dist/bundle, scripts/buildCli.mjs)';
+  if (compiled !== undefined) return "tsc's dist/ (no current bundle: run `npm run build:node`)";
   throw new Error('dist/ is not built: run `npm run build:node` before this group');
 }
 
