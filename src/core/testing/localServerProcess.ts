@@ -26,10 +26,16 @@ export interface LocalServerOptions {
   bootDelayMs?: number;
   /** `source` (default): src/cli/index.ts through tsx; `bin`: the built bin/runcode. */
   launch?: 'source' | 'bin';
+  /** workspaces.json's content (default: the server seeds its two demo workspaces). */
+  workspaces?: { workspaces: unknown[] };
+  /** The server's environment, so its workspaces' commands' (default: this process's). */
+  env?: NodeJS.ProcessEnv;
 }
 
 export async function startLocalServerProcess(opts: LocalServerOptions = {}): Promise<LocalServerProcess> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'runcode-srv-'));
+  if (opts.workspaces)
+    fs.writeFileSync(path.join(dataDir, 'workspaces.json'), JSON.stringify(opts.workspaces));
   const entry =
     opts.launch === 'bin'
       ? [path.join(REPO, 'bin', 'runcode')]
@@ -42,6 +48,7 @@ export async function startLocalServerProcess(opts: LocalServerOptions = {}): Pr
     dataDir,
     cwd: REPO,
     label: 'runcode server',
+    ...(opts.env ? { env: opts.env } : {}),
   });
   return {
     ...p.ready,

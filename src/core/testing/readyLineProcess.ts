@@ -22,6 +22,8 @@ export interface ReadyLineOptions {
   stdio?: StdioOptions;
   /** What to call it in errors. */
   label: string;
+  /** The child's environment (default: this process's). */
+  env?: NodeJS.ProcessEnv;
   timeoutMs?: number;
 }
 
@@ -31,6 +33,7 @@ export async function startReadyLineProcess<T>(
 ): Promise<ReadyLineProcess<T>> {
   const child = spawn(process.execPath, args, {
     ...(o.cwd ? { cwd: o.cwd } : {}),
+    ...(o.env ? { env: o.env } : {}),
     stdio: o.stdio ?? ['ignore', 'pipe', 'pipe'],
   });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
