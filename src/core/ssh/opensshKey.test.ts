@@ -6,7 +6,8 @@ import { describe, expect, it } from 'vitest';
 import { fingerprint, generateEd25519KeyPair, parseEd25519PublicKey } from './opensshKey.js';
 
 describe('generateEd25519KeyPair', () => {
-  it('makes keys that OpenSSH loads, every one of thousands', () => {
+  // 2,000 ssh-keygen runs: about 20 s idle, minutes on a loaded 2-core machine, hence the room.
+  it('makes keys that OpenSSH loads, every one of thousands', { timeout: 600_000 }, () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rc-keys-'));
     try {
       const count = Number(process.env.RUNCODE_KEYGEN_COUNT ?? 2000);
