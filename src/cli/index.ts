@@ -65,6 +65,10 @@ const commands: Record<string, [() => Promise<Command>, string]> = {
     () => import('./commands/agentCommand.js').then((m) => m.agentCommand),
     'keep every connected workspace’s pass fresh (foreground)',
   ],
+  mcp: [
+    () => import('./mcp/mcpCommand.js').then((m) => m.mcpCommand),
+    'serve MCP on stdio, for coding agents',
+  ],
   doctor: [
     () => import('./commands/doctorCommand.js').then((m) => m.doctorCommand),
     'preflight: OpenSSH client, token, reachability',

@@ -1,0 +1,72 @@
+// What the tools of one `runcode mcp` session share: the app, the ssh links, the forwards, the
+// attached workspace and every command still running (so a dropped client ends them all).
+import type { RuncodeApp } from '../../core/app/runcodeApp.js';
+import { ForwardManager } from '../../core/forwards/forwardManager.js';
+import { UsageError } from '../defineCommand.js';
+import { workspaceName } from '../ensureConnected.js';
+import { SshLinks } from './sshLinks.js';
+
+export class McpContext {
+  readonly links: SshLinks;
+  readonly forwards: ForwardManager;
+  private attachedName: string | undefined;
+  private readonly running = new Set<AbortController>();
+  private stopWatching: (() => void) | undefined;
+  private refresherStarted = false;
+
+  constructor(readonly app: RuncodeApp) {
+    this.links = new SshLinks(app);
+    this.forwards = new ForwardManager({ getTarget: (w) => app.connections.target(w) });
+  }
+
+  get attached(): string | undefined {
+    return this.attachedName;
+  }
+
+  attach(name: string | undefined): void {
+    this.attachedName = name;
+  }
+
+  /**
+   * The workspace a call is about: the one named, else the attached one, else the only connected
+   * one. Names are checked as the CLI checks them.
+   */
+  async workspace(name: string | undefined): Promise<string> {
+    if (name !== undefined) return workspaceName(name);
+    if (this.attachedName) return this.attachedName;
+    const names = (await this.app.connections.list()).map((c) => c.name);
+    if (names.length === 1) return names[0]!;
+    throw new UsageError(
+      names.length === 0
+        ? 'no workspace is attached: call connect with its name first (or pass workspace)'
+        : `several workspaces are connected (${names.join(', ')}): pass workspace, or call connect to attach one`,
+    );
+  }
+
+  /**
+   * Keeps the passes of connected workspaces fresh while the session lasts (as `runcode agent`
+   * does), so links and forwards outlive a pass; started with the first connection.
+   */
+  async keepFresh(): Promise<void> {
+    if (this.refresherStarted) return;
+    this.refresherStarted = true;
+    await this.app.startRefresher().catch(() => undefined);
+    this.stopWatching = this.app.watchConnections();
+  }
+
+  /** An AbortController that ends with the session. */
+  track(): { signal: AbortSignal; release(): void; abort(): void } {
+    const ac = new AbortController();
+    this.running.add(ac);
+    return { signal: ac.signal, release: () => this.running.delete(ac), abort: () => ac.abort() };
+  }
+
+  /** Ends every command and forward this session started. */
+  async dispose(): Promise<void> {
+    for (const ac of this.running) ac.abort();
+    this.running.clear();
+    this.stopWatching?.();
+    await this.forwards.dispose().catch(() => undefined);
+    this.links.dispose();
+  }
+}
