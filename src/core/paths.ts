@@ -53,3 +53,11 @@ export function keysDir(dir: string = stateDir()): string {
 export function knownHostsPath(dir: string = stateDir()): string {
   return path.join(dir, 'known_hosts');
 }
+
+/**
+ * RunCode's own ssh config (0600): one `Host runcode.NAME` per connection, the same hardened
+ * entries as the opt-in ~/.ssh/config block. Everything RunCode runs itself uses `ssh -F` this.
+ */
+export function ownSshConfigPath(dir: string = stateDir()): string {
+  return path.join(dir, 'ssh_config');
+}

@@ -14,6 +14,31 @@ export interface AtomicWriteOptions {
   keepMode?: boolean;
   /** Test hook: runs once the temp file is complete and synced, just before the rename. */
   beforeRename?: (tempPath: string) => void | Promise<void>;
+  /**
+   * Runs last before the rename: true goes ahead; false means the target changed since the
+   * caller read it, so the temp file is dropped and the write fails with `target_changed` (the
+   * caller redoes it); bytes mean "someone appended these": they are appended to the temp file
+   * too, and the check runs again.
+   */
+  unchanged?: () => Promise<boolean | Uint8Array>;
+}
+
+const SPACE_OR_RO: Record<string, string> = {
+  ENOSPC: 'no space left on the device',
+  EDQUOT: 'the disk quota is exceeded',
+  EROFS: 'the file system is read-only',
+};
+
+/** ENOSPC, EDQUOT and EROFS as a RuncodeError naming the file; anything else unchanged. */
+export function describeWriteError(e: unknown, file: string): unknown {
+  const code = errCode(e);
+  const what = code && SPACE_OR_RO[code];
+  if (!what) return e;
+  return new RuncodeError(
+    code === 'EROFS' ? 'not_writable' : 'disk_full',
+    `cannot write ${file}: ${what} (${code}); nothing was changed`,
+    { cause: e },
+  );
 }
 
 const TEMP_TAG = '.runcode-tmp-';
@@ -92,7 +117,11 @@ export async function atomicWrite(
   }
   const temp = tempPrefixFor(target) + crypto.randomBytes(6).toString('hex');
   // Born 0600: never readable by others, even for the instant before chmod.
-  const fh = await fs.open(temp, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL, 0o600);
+  const fh = await fs
+    .open(temp, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL, 0o600)
+    .catch((e: unknown) => {
+      throw describeWriteError(e, target);
+    });
   try {
     try {
       await fh.writeFile(data);
@@ -104,10 +133,21 @@ export async function atomicWrite(
       await fh.close();
     }
     await options.beforeRename?.(temp);
+    for (let round = 0; options.unchanged; round++) {
+      const same = await options.unchanged();
+      if (same === true) break;
+      if (same === false || round > 1_000) {
+        throw new RuncodeError(
+          'target_changed',
+          `${target} kept changing while RunCode wrote it; try again (nothing was changed)`,
+        );
+      }
+      await fs.appendFile(temp, same);
+    }
     await fs.rename(temp, target);
   } catch (e) {
     await fs.rm(temp, { force: true }).catch(() => undefined);
-    throw e;
+    throw describeWriteError(e, target);
   }
   await fsyncDir(path.dirname(target));
   return target;

@@ -1,11 +1,14 @@
 // An advisory lock shared by every writer of a file (the tray and the CLI are separate
-// processes): `<file>.runcode.lock`, created with O_EXCL, holding who owns it. A lock whose owner
-// is gone, or that is older than `staleMs`, is broken, so a crash never wedges the app.
+// processes): `<file>.runcode.lock`, holding who owns it. It is born complete: written to a temp
+// file, then hard-linked into place (link(2) fails if the lock exists), so a crash or a full disk
+// never leaves an empty lock. A lock whose owner is gone, that is older than `staleMs`, or that
+// is empty or torn (an older version, a file system without hard links) and older than a moment
+// is broken, so a crash never wedges the app.
 import crypto from 'node:crypto';
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import { RuncodeError } from '../errors.js';
-import { resolveWriteTarget } from './atomicWrite.js';
+import { describeWriteError, resolveWriteTarget } from './atomicWrite.js';
 
 export interface FileLockOptions {
   /** How long to wait for another holder (default 10 s). */
@@ -56,7 +59,11 @@ function pidAlive(pid: number): boolean {
   }
 }
 
+/** An unreadable lock older than this is a crash's leftover, not a writer mid-write. */
+const EMPTY_STALE_MS = 2_000;
+
 function isStale(l: { info?: LockInfo; mtimeMs: number }, staleMs: number): boolean {
+  if (!l.info && Math.abs(Date.now() - l.mtimeMs) > EMPTY_STALE_MS) return true;
   const age = Date.now() - (l.info?.time ?? l.mtimeMs);
   if (age > staleMs || age < -staleMs) return true; // a clock jump backwards is just as suspect
   return !!l.info && l.info.host === os.hostname() && !pidAlive(l.info.pid);
@@ -88,6 +95,53 @@ async function breakIfStale(lock: string, staleMs: number): Promise<boolean> {
   return true;
 }
 
+const LINK_UNSUPPORTED = new Set(['EPERM', 'ENOTSUP', 'EOPNOTSUPP', 'ENOSYS', 'EXDEV', 'EMLINK']);
+
+function cannotCreate(lock: string, e: unknown): unknown {
+  const code = errCode(e);
+  if (code === 'EACCES' || code === 'EPERM' || code === 'EROFS') {
+    return new RuncodeError('not_writable', `cannot create the lock file ${lock} (${code})`, { cause: e });
+  }
+  return describeWriteError(e, lock);
+}
+
+/** Creates `lock` holding `content`, whole or not at all; false when someone else holds it. */
+async function tryCreate(lock: string, content: string, nonce: string): Promise<boolean> {
+  const temp = `${lock}.${nonce}.tmp`;
+  try {
+    await fs.writeFile(temp, content, { mode: 0o600, flag: 'wx' });
+  } catch (e) {
+    await fs.rm(temp, { force: true }).catch(() => undefined);
+    throw cannotCreate(lock, e);
+  }
+  try {
+    await fs.link(temp, lock);
+    return true;
+  } catch (e) {
+    if (errCode(e) === 'EEXIST') return false;
+    if (!LINK_UNSUPPORTED.has(errCode(e) ?? '')) throw cannotCreate(lock, e);
+  } finally {
+    await fs.rm(temp, { force: true }).catch(() => undefined);
+  }
+  // No hard links here (some network and FAT file systems): O_EXCL, and never leave it empty.
+  let fh;
+  try {
+    fh = await fs.open(lock, 'wx', 0o600);
+  } catch (e) {
+    if (errCode(e) === 'EEXIST') return false;
+    throw cannotCreate(lock, e);
+  }
+  try {
+    await fh.writeFile(content);
+    await fh.close();
+    return true;
+  } catch (e) {
+    await fh.close().catch(() => undefined);
+    await fs.rm(lock, { force: true });
+    throw cannotCreate(lock, e);
+  }
+}
+
 /** Runs `fn` holding the lock for `file` (symlinks resolved, so every path to it shares one lock). */
 export async function withFileLock<T>(
   file: string,
@@ -100,21 +154,7 @@ export async function withFileLock<T>(
   me.nonce = crypto.randomBytes(12).toString('hex');
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    try {
-      const fh = await fs.open(lock, 'wx', 0o600);
-      try {
-        await fh.writeFile(JSON.stringify({ ...me, time: Date.now() }));
-      } finally {
-        await fh.close();
-      }
-      break;
-    } catch (e) {
-      const code = errCode(e);
-      if (code === 'EACCES' || code === 'EPERM' || code === 'EROFS') {
-        throw new RuncodeError('not_writable', `cannot create the lock file ${lock} (${code})`, { cause: e });
-      }
-      if (code !== 'EEXIST') throw e;
-    }
+    if (await tryCreate(lock, JSON.stringify({ ...me, time: Date.now() }), me.nonce)) break;
     if (await breakIfStale(lock, staleMs)) continue;
     if (Date.now() >= deadline) {
       const holder = (await readLock(lock))?.info;

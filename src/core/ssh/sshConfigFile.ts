@@ -1,7 +1,9 @@
-// The user's ~/.ssh/config, as far as RunCode touches it: one block (sshConfigBlock.ts), written
-// atomically under a lock shared by every RunCode process, the original backed up once.
-// The file is handled as latin1 so every byte outside the block survives, whatever its encoding.
-import crypto from 'node:crypto';
+// An ssh config RunCode writes hosts into: the user's ~/.ssh/config (one block, sshConfigBlock.ts,
+// the original backed up once) or our own `<state>/ssh_config` (`own: true`). Written atomically
+// under a lock shared by every RunCode process; just before the rename the target is re-checked
+// and the splice redone if someone changed it meanwhile; after the write `ssh -G` must show our
+// pins (sshConfigVerify.ts) or the previous bytes come back. The file is handled as latin1 so
+// every byte outside the block survives, whatever its encoding.
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -9,16 +11,25 @@ import { RuncodeError, isRuncodeError } from '../errors.js';
 import { atomicWrite, removeStaleTemps, resolveWriteTarget } from '../fs/atomicWrite.js';
 import type { FileLockOptions } from '../fs/fileLock.js';
 import { withFileLock } from '../fs/fileLock.js';
+import { ownSshConfigPath } from '../paths.js';
+import { backupOnce } from './sshConfigBackup.js';
 import type { HostEntry } from './sshConfigBlock.js';
 import { detectEol, locateBlock, readBlock, renderBlock, spliceBlock } from './sshConfigBlock.js';
+import type { VerifyOptions } from './sshConfigVerify.js';
+import { changedEntries, verifyPins } from './sshConfigVerify.js';
+import { checkWritable, probeDirectory } from './sshConfigWritable.js';
 import { unifiedDiff } from './unifiedDiff.js';
 
 export interface SshConfigFileOptions {
-  /** Default: defaultSshConfigPath(). */
+  /** Default: defaultSshConfigPath() (or ownSshConfigPath(stateDir) when `own`). */
   path?: string;
   /** The app's state dir: remembers whether the config existed before our first change. */
   stateDir: string;
+  /** Our own file: no backup, a header line, kept (empty) when the last host goes, always 0600. */
+  own?: boolean;
   lock?: FileLockOptions;
+  /** The `ssh -G` check after each write; false turns it off (tests of other layers). */
+  verify?: VerifyOptions | false;
   /** Test hook (see AtomicWriteOptions.beforeRename). */
   beforeRename?: (tempPath: string) => void | Promise<void>;
 }
@@ -36,22 +47,21 @@ export interface ConfigPreview {
   diff: string;
 }
 
-interface Origin {
-  path: string;
-  existed: boolean;
-  backup: string | null;
-  time: string;
-}
-
 export function defaultSshConfigPath(env: NodeJS.ProcessEnv = process.env): string {
   const fromEnv = env.RUNCODE_SSH_CONFIG;
   return fromEnv ? path.resolve(fromEnv) : path.join(os.homedir(), '.ssh', 'config');
 }
 
+const OWN_HEADER =
+  "# RunCode's own ssh config: `runcode ssh` and the terminal run `ssh -F` with this file.\n" +
+  '# Written by RunCode; edits inside the block are replaced. ~/.ssh/config is not read with it.\n';
+
 const errCode = (e: unknown): string | undefined => (e as NodeJS.ErrnoException)?.code;
 const toLatin1 = (s: string): string => Buffer.from(s, 'utf8').toString('latin1');
 const fromLatin1 = (s: string): string => Buffer.from(s, 'latin1').toString('utf8');
 const NOT_WRITABLE = new Set(['EACCES', 'EPERM', 'EROFS', 'not_writable']);
+/** Redo the splice at most this often when others keep changing the file under us. */
+const MAX_ATTEMPTS = 50;
 
 type Mutation = readonly HostEntry[] | ((current: HostEntry[]) => readonly HostEntry[]);
 const entriesAfter = (m: Mutation, current: () => HostEntry[]): readonly HostEntry[] =>
@@ -62,8 +72,14 @@ export class SshConfigFile {
   private readonly stateDir: string;
 
   constructor(private readonly options: SshConfigFileOptions) {
-    this.path = path.resolve(options.path ?? defaultSshConfigPath());
     this.stateDir = options.stateDir;
+    const fallback = options.own ? ownSshConfigPath(options.stateDir) : defaultSshConfigPath();
+    this.path = path.resolve(options.path ?? fallback);
+  }
+
+  /** Our own `<state>/ssh_config`. */
+  static own(stateDir: string, options: Omit<SshConfigFileOptions, 'stateDir' | 'own'> = {}): SshConfigFile {
+    return new SshConfigFile({ ...options, stateDir, own: true });
   }
 
   /** The hosts in our block ([] without one). A corrupt block: `config_markers`. */
@@ -87,6 +103,22 @@ export class SshConfigFile {
     return this.change(fn);
   }
 
+  /**
+   * Check before act: resolves when a write would be possible (the file and its directory
+   * writable, not immutable, not on a read-only mount; the markers valid), else rejects with
+   * `config_not_writable` or `config_markers` and a message that names the cause. Writes nothing.
+   */
+  async preflight(): Promise<void> {
+    const real = await resolveWriteTarget(this.path);
+    try {
+      await checkWritable(real);
+      await probeDirectory(real);
+    } catch (e) {
+      throw this.notWritable(real, e);
+    }
+    this.entriesOf((await this.load(real)) ?? '', real);
+  }
+
   /** Whole new entries (apply/remove: the old block is not parsed) or a read-modify-write. */
   private async change(next: Mutation): Promise<ConfigChange> {
     const real = await resolveWriteTarget(this.path);
@@ -99,17 +131,20 @@ export class SshConfigFile {
         if (entriesAfter(next, () => []).length === 0) return { changed: false, path: real };
         await fs.mkdir(path.dirname(real), { recursive: true, mode: 0o700 });
       }
-      await this.checkWritable(real);
+      await checkWritable(real);
       return await withFileLock(real, () => this.changeLocked(real, next), this.options.lock);
     } catch (e) {
-      if (isRuncodeError(e) && e.code !== 'not_writable') throw e;
-      if (!NOT_WRITABLE.has((isRuncodeError(e) ? e.code : errCode(e)) ?? '')) throw e;
-      throw new RuncodeError(
-        'config_not_writable',
-        `cannot write ${real} (${isRuncodeError(e) ? e.message : errCode(e)}); nothing was changed`,
-        { cause: e },
-      );
+      throw this.notWritable(real, e);
     }
+  }
+
+  private notWritable(real: string, e: unknown): unknown {
+    if (isRuncodeError(e) && e.code !== 'not_writable') return e;
+    if (!NOT_WRITABLE.has((isRuncodeError(e) ? e.code : errCode(e)) ?? '')) return e;
+    const why = isRuncodeError(e) ? e.message.replace(/; nothing was changed$/, '') : errCode(e);
+    return new RuncodeError('config_not_writable', `cannot write ${real} (${why}); nothing was changed`, {
+      cause: e,
+    });
   }
 
   /** What apply(entries) would do, without doing it (`config-ssh --dry-run`). */
@@ -124,21 +159,112 @@ export class SshConfigFile {
 
   private async changeLocked(real: string, mutation: Mutation): Promise<ConfigChange> {
     await removeStaleTemps(real);
-    const text = await this.load(real);
-    const next = entriesAfter(mutation, () => this.entriesOf(text ?? '', real));
-    const out = this.spliced(text ?? '', next, real);
-    if (out === (text ?? '') && (text !== undefined || next.length === 0))
-      return { changed: false, path: real };
-    const origin = await this.backupOnce(real, text);
-    if (out === '' && next.length === 0 && !origin.existed) {
-      await fs.rm(real, { force: true }); // we created it; hand back "absent"
-      return { changed: true, path: real };
+    // Bytes a concurrent writer appended to the old file after our rename, to carry over.
+    let carry: { ours: string; theirs: string } | undefined;
+    for (let attempt = 1; ; attempt++) {
+      const old = await fs.open(real, 'r').catch((e: unknown) => {
+        if (errCode(e) === 'ENOENT') return undefined;
+        throw e;
+      });
+      try {
+        const raw = old ? (await old.readFile()).toString('latin1') : undefined;
+        let text = raw;
+        if (carry && raw !== undefined && raw.startsWith(carry.ours))
+          text = carry.theirs + raw.slice(carry.ours.length);
+        const before = (): HostEntry[] => this.entriesOf(text ?? '', real);
+        const next = entriesAfter(mutation, before);
+        const out =
+          text === undefined && this.options.own
+            ? toLatin1(OWN_HEADER) + this.spliced('', next, real)
+            : this.spliced(text ?? '', next, real);
+        // Against the bytes on disk: carried-over bytes are a change even if our block is not.
+        if (out === (raw ?? '') && (raw !== undefined || next.length === 0))
+          return { changed: false, path: real };
+        const origin = this.options.own ? undefined : await backupOnce(this.stateDir, real, raw);
+        if (origin && out === '' && next.length === 0 && !origin.existed) {
+          await fs.rm(real, { force: true }); // we created it; hand back "absent"
+          return { changed: true, path: real };
+        }
+        // What the file holds just before the rename; appends seen there go into ours too.
+        const seen = { raw };
+        try {
+          await atomicWrite(real, Buffer.from(out, 'latin1'), {
+            mode: 0o600,
+            ...(this.options.own ? { keepMode: false } : {}),
+            ...(this.options.beforeRename ? { beforeRename: this.options.beforeRename } : {}),
+            unchanged: () => this.unchanged(real, old, seen),
+          });
+        } catch (e) {
+          if (isRuncodeError(e) && e.code === 'target_changed' && attempt < MAX_ATTEMPTS) continue;
+          throw e;
+        }
+        const written = out + (seen.raw ?? '').slice((raw ?? '').length);
+        // An appender that opened the old file just before the rename wrote into it, not ours:
+        // carry those bytes over (readFile continues from where the first read ended).
+        const late = old && raw !== undefined ? await this.lateBytes(old) : '';
+        if (raw !== undefined && raw.length + late.length > (seen.raw ?? '').length && attempt < MAX_ATTEMPTS) {
+          carry = { ours: written, theirs: raw + late };
+          continue;
+        }
+        await this.verify(real, written, raw, text, next);
+        return { changed: true, path: real };
+      } finally {
+        await old?.close();
+      }
     }
-    await atomicWrite(real, Buffer.from(out, 'latin1'), {
-      mode: 0o600,
-      ...(this.options.beforeRename ? { beforeRename: this.options.beforeRename } : {}),
-    });
-    return { changed: true, path: real };
+  }
+
+  /**
+   * True when `real` still holds exactly `seen.raw` (or is still absent), as the same file; the
+   * bytes appended to it since (seen.raw grows to match); false after any other change.
+   */
+  private async unchanged(
+    real: string,
+    old: fs.FileHandle | undefined,
+    seen: { raw: string | undefined },
+  ): Promise<boolean | Buffer> {
+    const st = await fs.stat(real).catch(() => undefined);
+    if (!old || seen.raw === undefined) return st === undefined;
+    if (!st || st.ino !== (await old.stat()).ino) return false;
+    const now = await fs.readFile(real, 'latin1');
+    if (now === seen.raw) return true;
+    if (!now.startsWith(seen.raw)) return false;
+    const extra = now.slice(seen.raw.length);
+    seen.raw = now;
+    return Buffer.from(extra, 'latin1');
+  }
+
+  /** What was appended to the replaced file after our first read (continues where it ended). */
+  private async lateBytes(old: fs.FileHandle): Promise<string> {
+    return old.readFile({ encoding: 'latin1' });
+  }
+
+  /** `ssh -G` for the hosts this write changed; on failure, the previous bytes come back. */
+  private async verify(
+    real: string,
+    out: string,
+    raw: string | undefined,
+    text: string | undefined,
+    next: readonly HostEntry[],
+  ): Promise<void> {
+    if (this.options.verify === false || next.length === 0) return;
+    let previous: HostEntry[] = [];
+    try {
+      previous = this.entriesOf(text ?? '', real);
+    } catch {
+      // An old block we could not read: check every host.
+    }
+    const changed = changedEntries(previous, next);
+    if (changed.length === 0) return;
+    try {
+      await verifyPins(real, changed, this.options.verify ?? {});
+    } catch (e) {
+      const now = await fs.readFile(real, 'latin1').catch(() => undefined);
+      if (raw === undefined && now === out) await fs.rm(real, { force: true });
+      else if (raw !== undefined && now === out)
+        await atomicWrite(real, Buffer.from(raw, 'latin1'), { mode: 0o600 });
+      throw e;
+    }
   }
 
   private spliced(text: string, entries: readonly HostEntry[], where: string): string {
@@ -158,71 +284,5 @@ export class SshConfigFile {
       if (errCode(e) === 'ENOENT') return undefined;
       throw e;
     }
-  }
-
-  /** rename(2) ignores the file's own mode; a read-only config is the user saying "hands off". */
-  private async checkWritable(real: string): Promise<void> {
-    for (const p of [real, path.dirname(real)]) {
-      const st = await fs.stat(p).catch(() => undefined);
-      if (!st) continue;
-      const writable =
-        (st.mode & 0o222) !== 0 &&
-        (await fs.access(p, fs.constants.W_OK).then(
-          () => true,
-          () => false,
-        ));
-      if (!writable) {
-        const what = p === real ? 'file' : 'directory';
-        throw new RuncodeError(
-          'config_not_writable',
-          `the SSH config ${what} ${p} is not writable (mode ${(st.mode & 0o777).toString(8).padStart(4, '0')}); ` +
-            `make it writable or set RUNCODE_SSH_CONFIG to another file; nothing was changed`,
-        );
-      }
-    }
-  }
-
-  private originFile(real: string): string {
-    const id = crypto.createHash('sha256').update(real).digest('hex').slice(0, 16);
-    return path.join(this.stateDir, `ssh-config-origin-${id}.json`);
-  }
-
-  /** Before the first change ever: `<config>.runcode-backup` (never overwritten) and a record. */
-  private async backupOnce(real: string, text: string | undefined): Promise<Origin> {
-    const recordPath = this.originFile(real);
-    try {
-      return JSON.parse(await fs.readFile(recordPath, 'utf8')) as Origin;
-    } catch (e) {
-      if (errCode(e) !== 'ENOENT') {
-        throw new RuncodeError('state_corrupt', `cannot read ${recordPath}; delete it and try again`, {
-          cause: e,
-        });
-      }
-    }
-    const backup = `${real}.runcode-backup`;
-    if (text !== undefined) {
-      const mode = (await fs.stat(real)).mode & 0o777;
-      try {
-        const fh = await fs.open(backup, 'wx', 0o600);
-        try {
-          await fh.writeFile(Buffer.from(text, 'latin1'));
-          await fh.chmod(mode);
-          await fh.sync();
-        } finally {
-          await fh.close();
-        }
-      } catch (e) {
-        if (errCode(e) !== 'EEXIST') throw e; // an earlier backup stays the original
-      }
-    }
-    const origin: Origin = {
-      path: real,
-      existed: text !== undefined,
-      backup: text !== undefined ? backup : null,
-      time: new Date().toISOString(),
-    };
-    await fs.mkdir(this.stateDir, { recursive: true, mode: 0o700 });
-    await atomicWrite(recordPath, JSON.stringify(origin, null, 2) + '\n', { mode: 0o600 });
-    return origin;
   }
 }

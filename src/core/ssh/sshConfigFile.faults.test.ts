@@ -1,0 +1,168 @@
+// Faults around the ssh config writer: a config that cannot be written (preflight tells the
+// truth and nothing changes), and a write whose pins do not hold in the real `ssh -G` (restored).
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { isRuncodeError } from '../errors.js';
+import type { HostEntry } from './sshConfigBlock.js';
+import { SshConfigFile } from './sshConfigFile.js';
+import { parseSshG, pinViolations } from './sshEffectiveConfig.js';
+
+let home: string;
+let state: string;
+let cfg: string;
+beforeEach(() => {
+  home = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'runcode-cfgfault-')));
+  state = path.join(home, 'state');
+  cfg = path.join(home, '.ssh', 'config');
+  fs.mkdirSync(path.dirname(cfg), { mode: 0o700 });
+});
+afterEach(() => {
+  spawnSync('chattr', ['-i', cfg, path.dirname(cfg)], { stdio: 'ignore' });
+  for (const p of [path.dirname(cfg), cfg]) if (fs.existsSync(p)) fs.chmodSync(p, 0o700);
+  fs.rmSync(home, { recursive: true, force: true });
+});
+
+const entry = (name: string): HostEntry => ({
+  name,
+  hostName: '127.0.0.1',
+  port: 2222,
+  user: `ws-${name}`,
+  identityFile: path.join(state, 'keys', name),
+  knownHostsFile: path.join(state, 'known_hosts'),
+  hostKeyAlias: `runcode-gateway.${name}`,
+});
+
+async function failure(p: Promise<unknown>): Promise<{ code: string; message: string }> {
+  const e: unknown = await p.then(
+    () => undefined,
+    (err: unknown) => err,
+  );
+  expect(isRuncodeError(e), String(e)).toBe(true);
+  return { code: (e as { code: string }).code, message: (e as Error).message };
+}
+
+describe('check before act: preflight', () => {
+  const OTHER = 'Host mine\n  User me\n';
+  const unchangedAfter = async (why: RegExp, code = 'config_not_writable'): Promise<void> => {
+    const f = new SshConfigFile({ path: cfg, stateDir: state });
+    const pre = await failure(f.preflight());
+    expect(pre.code).toBe(code);
+    expect(pre.message).toMatch(why);
+    const write = await failure(f.apply([entry('a')]));
+    expect(write.code).toBe(code);
+    expect(fs.readFileSync(cfg, 'utf8')).toBe(OTHER);
+    expect(fs.existsSync(state)).toBe(false);
+  };
+
+  it('a writable config passes and nothing is written', async () => {
+    fs.writeFileSync(cfg, OTHER);
+    await new SshConfigFile({ path: cfg, stateDir: state }).preflight();
+    expect(fs.readdirSync(path.dirname(cfg))).toEqual(['config']);
+    // A missing ~/.ssh is fine: the first write creates it.
+    await new SshConfigFile({ path: path.join(home, 'none', 'config'), stateDir: state }).preflight();
+  });
+
+  it('a read-only mode is named as such', async () => {
+    fs.writeFileSync(cfg, OTHER, { mode: 0o444 });
+    fs.chmodSync(cfg, 0o444);
+    await unchangedAfter(/not writable \(mode 0444\)/);
+  });
+
+  it('broken markers fail preflight with config_markers', async () => {
+    fs.writeFileSync(cfg, `${OTHER}# ---- BEGIN RUNCODE\n`);
+    const pre = await failure(new SshConfigFile({ path: cfg, stateDir: state }).preflight());
+    expect(pre.code).toBe('config_markers');
+  });
+
+  const immutable = (p: string): string | undefined => {
+    if (process.platform !== 'linux') return 'not Linux';
+    const r = spawnSync('chattr', ['+i', p], { encoding: 'utf8' });
+    return r.status === 0 ? undefined : `chattr +i failed (${r.stderr.trim() || r.error?.message})`;
+  };
+
+  it('an immutable file (chattr +i) is named as immutable, not blamed on the mode', async (ctx) => {
+    fs.writeFileSync(cfg, OTHER, { mode: 0o600 });
+    const skip = immutable(cfg);
+    if (skip) {
+      console.warn(`immutable-file test skipped: ${skip}`);
+      ctx.skip();
+    }
+    await unchangedAfter(/marked immutable/);
+  });
+
+  it('an immutable ~/.ssh directory is named too', async (ctx) => {
+    fs.writeFileSync(cfg, OTHER, { mode: 0o600 });
+    const skip = immutable(path.dirname(cfg));
+    if (skip) {
+      console.warn(`immutable-directory test skipped: ${skip}`);
+      ctx.skip();
+    }
+    await unchangedAfter(/directory .* (marked immutable|not writable)/);
+  });
+});
+
+describe('after every write, ssh -G must show our pins', () => {
+  it('a pin that does not hold (ssh forwards the agent anyway) restores the previous bytes', async () => {
+    const original = 'Host mine\n  User me\n';
+    fs.writeFileSync(cfg, original);
+    // The real OpenSSH, with a command-line option that overrides any config: what an older or
+    // patched client that ignored a pin would do.
+    const wrapper = path.join(home, 'ssh-forwarding-agent');
+    fs.writeFileSync(wrapper, '#!/bin/sh\nexec ssh -o ForwardAgent=yes "$@"\n', { mode: 0o755 });
+    const f = new SshConfigFile({ path: cfg, stateDir: state, verify: { ssh: wrapper } });
+    const e = await failure(f.apply([entry('a')]));
+    expect(e.code).toBe('config_pin_failed');
+    expect(e.message).toContain('runcode.a would not use RunCode');
+    expect(e.message).toContain('ForwardAgent is yes, not no');
+    expect(fs.readFileSync(cfg, 'utf8')).toBe(original);
+  });
+
+  it('a config ssh cannot read after the write is restored, naming ssh\'s complaint', async () => {
+    const original = 'Host mine\n  NoSuchKeyword yes\n';
+    fs.writeFileSync(cfg, original);
+    const f = new SshConfigFile({ path: cfg, stateDir: state });
+    const e = await failure(f.apply([entry('a')]));
+    expect(e.code).toBe('config_pin_failed');
+    expect(e.message).toMatch(/ssh -G runcode\.a failed: .*NoSuchKeyword/i);
+    expect(fs.readFileSync(cfg, 'utf8')).toBe(original);
+  });
+
+  it('no ssh binary: the write goes through and the reason is told once', async () => {
+    const told: string[] = [];
+    const f = new SshConfigFile({
+      path: cfg,
+      stateDir: state,
+      verify: { ssh: path.join(home, 'no-such-ssh'), onSkip: (m) => told.push(m) },
+    });
+    await f.apply([entry('a')]);
+    await f.apply([entry('a'), entry('b')]);
+    expect(await f.read()).toEqual([entry('a'), entry('b')]);
+    expect(told.length).toBeLessThanOrEqual(1); // once per process (another test may have been first)
+  });
+});
+
+describe('our own ssh config', () => {
+  it('is 0600, has a header, holds the hosts, resolves with ssh -F, and stays when empty', async () => {
+    const own = SshConfigFile.own(state);
+    expect(own.path).toBe(path.join(state, 'ssh_config'));
+    fs.mkdirSync(state, { mode: 0o700 });
+    await own.apply([entry('a'), entry('b')]);
+    expect(fs.statSync(own.path).mode & 0o777).toBe(0o600);
+    const text = fs.readFileSync(own.path, 'utf8');
+    expect(text.startsWith("# RunCode's own ssh config")).toBe(true);
+    expect(await own.read()).toEqual([entry('a'), entry('b')]);
+    const g = spawnSync('ssh', ['-G', '-F', own.path, 'runcode.b'], { encoding: 'utf8' });
+    expect(g.status, g.stderr).toBe(0);
+    expect(pinViolations(entry('b'), parseSshG(g.stdout))).toEqual([]);
+    fs.chmodSync(own.path, 0o644);
+    await own.apply([entry('a')]);
+    expect(fs.statSync(own.path).mode & 0o777).toBe(0o600);
+    await own.remove();
+    expect(await own.read()).toEqual([]);
+    expect(fs.readFileSync(own.path, 'utf8').startsWith('# RunCode')).toBe(true);
+    expect(fs.readdirSync(state).sort()).toEqual(['ssh_config']); // no backup, no origin record
+  });
+});

@@ -1,0 +1,65 @@
+// After each write, the real OpenSSH client is the judge: `ssh -G -F <file> runcode.NAME` must
+// show every pinned value for every host the write changed. A pin that does not hold (an older
+// OpenSSH that rejects a keyword, a section we did not foresee) makes the writer restore the
+// previous bytes and fail, instead of leaving a config that means something else.
+import { RuncodeError } from '../errors.js';
+import type { HostEntry } from './sshConfigBlock.js';
+import { aliasOf, describeViolation, parseSshG, pinViolations, runSshG } from './sshEffectiveConfig.js';
+
+export interface VerifyOptions {
+  /** The ssh binary (default `ssh` on PATH). */
+  ssh?: string;
+  /** Told once per process when there is no ssh to check with. */
+  onSkip?: (reason: string) => void;
+}
+
+let skipReported = false;
+
+/** Hosts whose rendered entry differs between `before` and `after` (new or changed). */
+export function changedEntries(before: readonly HostEntry[], after: readonly HostEntry[]): HostEntry[] {
+  const old = new Map(before.map((e) => [e.name, JSON.stringify(e)]));
+  return after.filter((e) => old.get(e.name) !== JSON.stringify(e));
+}
+
+/**
+ * Checks `entries` in `configPath` with `ssh -G` (4 at a time). Resolves when every pin holds or
+ * there is no ssh binary; rejects with `config_pin_failed` naming the host and option otherwise.
+ */
+export async function verifyPins(
+  configPath: string,
+  entries: readonly HostEntry[],
+  opts: VerifyOptions = {},
+): Promise<void> {
+  const queue = [...entries];
+  let failure: RuncodeError | undefined;
+  const worker = async (): Promise<void> => {
+    for (let e = queue.shift(); e && !failure; e = queue.shift()) {
+      const alias = aliasOf(e.name);
+      const r = await runSshG(alias, { configPath, ...(opts.ssh ? { ssh: opts.ssh } : {}) });
+      if (r.code === undefined) {
+        queue.length = 0;
+        if (!skipReported) {
+          skipReported = true;
+          (opts.onSkip ?? ((m: string) => process.stderr.write(`runcode: ${m}\n`)))(
+            'no `ssh` binary found: the written ssh config was not checked with `ssh -G`',
+          );
+        }
+        return;
+      }
+      const why =
+        r.code !== 0
+          ? `ssh -G ${alias} failed: ${firstLine(r.stderr) || `exit ${r.code}`}`
+          : pinViolations(e, parseSshG(r.stdout)).map(describeViolation).join('; ');
+      if (why) {
+        failure ??= new RuncodeError(
+          'config_pin_failed',
+          `in ${configPath}, ${alias} would not use RunCode's settings (${why}); the previous file was restored`,
+        );
+      }
+    }
+  };
+  await Promise.all([worker(), worker(), worker(), worker()]);
+  if (failure) throw failure;
+}
+
+const firstLine = (s: string): string => s.trim().split('\n')[0]?.slice(0, 300) ?? '';
