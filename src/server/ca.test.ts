@@ -8,7 +8,12 @@ import { ensureTlsMaterial } from './ca.js';
 
 function get(url: string, ca: string): Promise<number> {
   return new Promise((resolve, reject) => {
-    https.get(url, { ca }, (res) => { res.resume(); resolve(res.statusCode ?? 0); }).on('error', reject);
+    https
+      .get(url, { ca }, (res) => {
+        res.resume();
+        resolve(res.statusCode ?? 0);
+      })
+      .on('error', reject);
   });
 }
 

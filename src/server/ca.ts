@@ -26,10 +26,16 @@ async function exportKey(key: crypto.webcrypto.CryptoKey): Promise<string> {
   return `-----BEGIN PRIVATE KEY-----\n${der.toString('base64').replace(/.{1,64}/g, '$&\n')}-----END PRIVATE KEY-----\n`;
 }
 
-const serial = () => crypto.randomBytes(12).toString('hex').replace(/^[89a-f]/, '1');
+const serial = () =>
+  crypto
+    .randomBytes(12)
+    .toString('hex')
+    .replace(/^[89a-f]/, '1');
 
 /** A CA plus a server certificate for 127.0.0.1, ::1 and localhost, all in memory. */
-export async function createTlsMaterial(hosts: string[] = []): Promise<Omit<TlsMaterial, 'caFile'> & { caKey: string }> {
+export async function createTlsMaterial(
+  hosts: string[] = [],
+): Promise<Omit<TlsMaterial, 'caFile'> & { caKey: string }> {
   const now = Date.now();
   const caKeys = await crypto.webcrypto.subtle.generateKey(ALG, true, ['sign', 'verify']);
   const caCert = await x509.X509CertificateGenerator.createSelfSigned({
@@ -94,5 +100,10 @@ export async function ensureTlsMaterial(dataDir: string): Promise<TlsMaterial> {
     }
   }
   const read = (f: string) => fs.readFileSync(p(f), 'utf8');
-  return { caFile: path.resolve(p(files.ca)), ca: read(files.ca), cert: read(files.cert), key: read(files.key) };
+  return {
+    caFile: path.resolve(p(files.ca)),
+    ca: read(files.ca),
+    cert: read(files.cert),
+    key: read(files.key),
+  };
 }

@@ -70,10 +70,22 @@ export function startGateway(opts: GatewayOptions): Promise<Gateway> {
     }
   });
 
+  // A revoked pass ends every connection made with its key (DESIGN.md, "SSH gateway"); one that
+  // merely expired does not: expiry is checked at authentication, as OpenSSH checks a certificate.
+  const unsubscribeRevoked = backend.onPassRevoked((workspaceId, blob) => {
+    const name = backend.workspace(workspaceId)?.name ?? workspaceId;
+    for (const c of connections) {
+      if (c.workspaceId !== workspaceId || !c.keyBlob?.equals(blob)) continue;
+      log(`gateway: the pass for a connection to ${name} was revoked; closing it`);
+      void c.passRevoked(name);
+    }
+  });
+
   const addr = { host: opts.host ?? '127.0.0.1', port: opts.port ?? 0 };
   return new Promise<Gateway>((resolve, reject) => {
     const onListenError = (err: Error): void => {
       unsubscribe();
+      unsubscribeRevoked();
       reject(err);
     };
     tcp.once('error', onListenError);
@@ -89,6 +101,7 @@ export function startGateway(opts: GatewayOptions): Promise<Gateway> {
           if (!closing) {
             closing = true;
             unsubscribe();
+            unsubscribeRevoked();
             for (const c of connections) c.end();
             for (const s of sockets.values()) s.destroy();
           }

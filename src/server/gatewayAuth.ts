@@ -9,6 +9,8 @@ import type { GatewayBackend } from './gatewayBackend.js';
 export interface AuthOutcome {
   /** Set once a signed publickey attempt is accepted. */
   workspaceId?: string;
+  /** The accepted key's wire blob (a revoked pass ends the connections made with it). */
+  keyBlob?: Buffer;
   /** True when the client should be cut off (too many failures). */
   giveUp: boolean;
 }
@@ -66,5 +68,5 @@ export function handleAuth(
   }
   log(`gateway: ${printable(ctx.username)} authenticated from ${peer} with key ${fp}`);
   ctx.accept();
-  return { workspaceId: decision.workspaceId, giveUp: false };
+  return { workspaceId: decision.workspaceId, keyBlob: Buffer.from(ctx.key.data), giveUp: false };
 }

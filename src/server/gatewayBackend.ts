@@ -21,4 +21,9 @@ export interface GatewayBackend {
   workspace(id: string): GatewayWorkspace | undefined;
   /** Called when a workspace leaves `running`; returns the unsubscribe. */
   onWorkspaceStopped(listener: (workspaceId: string) => void): () => void;
+  /**
+   * Called when a key's pass for a workspace is revoked (disconnect, sign-out): connections that
+   * authenticated with it end. Expiry is not revocation. Returns the unsubscribe.
+   */
+  onPassRevoked(listener: (workspaceId: string, publicKeyBlob: Buffer) => void): () => void;
 }

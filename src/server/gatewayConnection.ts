@@ -24,6 +24,8 @@ export interface ConnectionDeps {
 
 export class GatewayConnection {
   workspaceId: string | undefined;
+  /** The key this connection authenticated with. */
+  keyBlob: Buffer | undefined;
   private readonly sessions = new Set<GatewaySession>();
   private readonly forwards = new Set<Forward>();
   private readonly peer: string;
@@ -54,7 +56,10 @@ export class GatewayConnection {
     client.on('authentication', (ctx) => {
       this.user = ctx.username;
       const outcome = handleAuth(ctx, backend, auth, log, this.peer);
-      if (outcome.workspaceId) this.workspaceId = outcome.workspaceId;
+      if (outcome.workspaceId) {
+        this.workspaceId = outcome.workspaceId;
+        this.keyBlob = outcome.keyBlob;
+      }
       if (outcome.giveUp) {
         log(`gateway: ${this.peer}: too many failed authentication attempts; disconnecting`);
         this.end();
@@ -107,8 +112,18 @@ export class GatewayConnection {
   }
 
   /** The workspace stopped: tell each session why, then close everything and disconnect. */
-  async stopWorkspace(name: string): Promise<void> {
-    const message = `runcode: workspace ${name} stopped; closing this session\n`;
+  stopWorkspace(name: string): Promise<void> {
+    return this.closeWith(`runcode: workspace ${name} stopped; closing this session\n`);
+  }
+
+  /** Its pass was revoked (disconnect, sign-out): the same, with that reason. */
+  passRevoked(name: string): Promise<void> {
+    return this.closeWith(
+      `runcode: the pass for this connection to ${name} was revoked (disconnected or signed out); closing it\n`,
+    );
+  }
+
+  private async closeWith(message: string): Promise<void> {
     const goodbyes = Promise.all([...this.sessions].map((s) => s.stop(message)));
     await Promise.race([goodbyes, new Promise((r) => setTimeout(r, STOP_FLUSH_MS).unref())]);
     this.end();

@@ -20,6 +20,7 @@ export class ServerStore implements GatewayBackend {
   private readonly defs: Map<string, WorkspaceDef>;
   private readonly changeListeners = new Set<(c: WorkspaceChange) => void>();
   private readonly stoppedListeners = new Set<(id: string) => void>();
+  private readonly revokedListeners = new Set<(id: string, blob: Buffer) => void>();
   /** Base of webIdeUrl; known once the HTTPS server listens. */
   endpoint = 'https://127.0.0.1';
 
@@ -172,6 +173,8 @@ export class ServerStore implements GatewayBackend {
     if (!p || p.expiresAt <= this.now()) return false;
     p.revokedAt = this.now();
     this.save();
+    const blob = Buffer.from(key.split(' ')[1] ?? '', 'base64');
+    for (const l of [...this.revokedListeners]) l(workspaceId, blob);
     return true;
   }
 
@@ -204,5 +207,10 @@ export class ServerStore implements GatewayBackend {
   onWorkspaceStopped(listener: (workspaceId: string) => void): () => void {
     this.stoppedListeners.add(listener);
     return () => this.stoppedListeners.delete(listener);
+  }
+
+  onPassRevoked(listener: (workspaceId: string, publicKeyBlob: Buffer) => void): () => void {
+    this.revokedListeners.add(listener);
+    return () => this.revokedListeners.delete(listener);
   }
 }

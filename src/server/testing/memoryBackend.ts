@@ -12,6 +12,7 @@ export class MemoryBackend implements GatewayBackend {
   private readonly workspaces = new Map<string, GatewayWorkspace>();
   private readonly keys = new Map<string, KeyRecord>();
   private readonly listeners = new Set<(workspaceId: string) => void>();
+  private readonly revokedListeners = new Set<(workspaceId: string, blob: Buffer) => void>();
 
   constructor(private readonly now: () => number = Date.now) {}
 
@@ -28,7 +29,14 @@ export class MemoryBackend implements GatewayBackend {
 
   revokeKey(blob: Buffer): void {
     const rec = this.keys.get(blob.toString('base64'));
-    if (rec) rec.revoked = true;
+    if (!rec || rec.revoked) return;
+    rec.revoked = true;
+    for (const l of [...this.revokedListeners]) l(rec.workspaceId, blob);
+  }
+
+  onPassRevoked(listener: (workspaceId: string, blob: Buffer) => void): () => void {
+    this.revokedListeners.add(listener);
+    return () => this.revokedListeners.delete(listener);
   }
 
   /** Ends a pass now, as if its time had run out. */
