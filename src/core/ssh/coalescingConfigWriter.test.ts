@@ -91,3 +91,70 @@ describe('CoalescingConfigWriter', () => {
     expect(fs.readFileSync(cfg).equals(before)).toBe(true);
   });
 });
+
+describe('CoalescingConfigWriter: our own file always, the user block when opted in', () => {
+  const setup = () => {
+    const state = path.join(home, 'state');
+    fs.mkdirSync(state, { recursive: true, mode: 0o700 });
+    const own = SshConfigFile.own(state);
+    const user = new SshConfigFile({ path: cfg, stateDir: state });
+    let optedIn = false;
+    const w = new CoalescingConfigWriter(own, {
+      windowMs: 5,
+      userFile: user,
+      userBlockEnabled: async () => optedIn,
+    });
+    return { own, user, w, optIn: (v: boolean) => (optedIn = v) };
+  };
+  const USER = 'Host mine\n  User me\n';
+
+  it('without opt-in the user config is never touched', async () => {
+    const { own, w } = setup();
+    fs.mkdirSync(path.dirname(cfg), { recursive: true });
+    fs.writeFileSync(cfg, USER);
+    const r = await Promise.all([w.upsert(entry('a')), w.upsert(entry('b'))]);
+    await w.remove('a');
+    expect(r[0]!.user).toBeUndefined();
+    expect(r[0]!.path).toBe(own.path);
+    expect((await own.read()).map((e) => e.name)).toEqual(['b']);
+    expect(fs.readFileSync(cfg, 'utf8')).toBe(USER);
+    expect(fs.readdirSync(path.dirname(cfg))).toEqual(['config']);
+    await w.preflight(); // the user's file is not even checked
+  });
+
+  it('config-ssh: the block mirrors every later change; --remove gives back the bytes', async () => {
+    const { own, user, w, optIn } = setup();
+    fs.mkdirSync(path.dirname(cfg), { recursive: true });
+    fs.writeFileSync(cfg, USER);
+    await w.upsert(entry('a'));
+    optIn(true);
+    await w.setUserBlock(); // from our own file
+    expect((await user.read()).map((e) => e.name)).toEqual(['a']);
+    const r = await w.upsert(entry('b'));
+    expect(r.user?.changed).toBe(true);
+    await w.remove('a');
+    expect((await user.read()).map((e) => e.name)).toEqual(['b']);
+    expect((await own.read()).map((e) => e.name)).toEqual(['b']);
+    await w.removeUserBlock();
+    optIn(false);
+    expect(fs.readFileSync(cfg, 'utf8')).toBe(USER);
+    await w.upsert(entry('c'));
+    expect(fs.readFileSync(cfg, 'utf8')).toBe(USER);
+    expect((await own.read()).map((e) => e.name)).toEqual(['b', 'c']);
+  });
+
+  it('replaceAll sets both while opted in; preflight checks the user file then', async () => {
+    const { own, user, w, optIn } = setup();
+    optIn(true);
+    await w.replaceAll([entry('x'), entry('y')]);
+    expect((await own.read()).map((e) => e.name)).toEqual(['x', 'y']);
+    expect((await user.read()).map((e) => e.name)).toEqual(['x', 'y']);
+    fs.chmodSync(cfg, 0o444);
+    try {
+      const err: unknown = await w.preflight().catch((e: unknown) => e);
+      expect(isRuncodeError(err) && err.code).toBe('config_not_writable');
+    } finally {
+      fs.chmodSync(cfg, 0o600);
+    }
+  });
+});
