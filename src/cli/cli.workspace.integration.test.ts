@@ -305,9 +305,12 @@ describe('open', () => {
     const r = await runProcess(process.execPath, [BIN, 'open', 'api', '--editor', 'terminal', '--print'], {
       env,
     });
+    // Through RunCode's own ssh config once connect writes one (no ~/.ssh/config needed).
+    const own = path.join(b.stateDir, 'ssh_config');
+    const F = fs.existsSync(own) ? ` -F '${own}'` : '';
     expect({ code: r.code, stdout: r.stdout }).toEqual({
       code: 0,
-      stdout: `'${path.join(bin, 'xterm')}' -e ssh runcode.api\n`,
+      stdout: `'${path.join(bin, 'xterm')}' -e ssh${F} runcode.api\n`,
     });
   });
 

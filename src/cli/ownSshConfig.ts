@@ -18,3 +18,9 @@ export function sshConfigForOwnTools(app: RuncodeApp): string {
   const own = ownSshConfigFile(app.opts.stateDir);
   return fs.existsSync(own) ? own : app.configFile.path;
 }
+
+/** Our own file when connect has written it, else undefined (plain `ssh ALIAS`, as before). */
+export function ownSshConfigIfPresent(app: RuncodeApp): string | undefined {
+  const own = ownSshConfigFile(app.opts.stateDir);
+  return fs.existsSync(own) ? own : undefined;
+}

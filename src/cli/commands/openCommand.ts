@@ -8,6 +8,7 @@ import { defineCommand, progress, UsageError } from '../defineCommand.js';
 import { closest } from '../didYouMean.js';
 import { shown } from '../displayText.js';
 import { ensureConnected, targetWorkspace } from '../ensureConnected.js';
+import { ownSshConfigIfPresent } from '../ownSshConfig.js';
 
 const IDS = EDITORS.map((e) => e.id).join(', ');
 
@@ -49,7 +50,8 @@ when needed).
         ...(rec ? { user: rec.pass.user } : {}),
         webIdeUrl: workspace.webIdeUrl,
       };
-      const deps = { platform: process.platform, env: process.env };
+      const sshConfig = ownSshConfigIfPresent(app);
+      const deps = { platform: process.platform, env: process.env, ...(sshConfig ? { sshConfig } : {}) };
       if (values.print) {
         const plan = describeLaunch(req, deps);
         process.stdout.write(`${plan.kind === 'url' ? plan.url : plan.commandLine}\n`);

@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 // Launchers with an injected spawn and URL opener: no real window is ever opened.
 import { EventEmitter } from 'node:events';
 import { describe, expect, it } from 'vitest';
@@ -106,6 +107,49 @@ describe('terminalCommand', () => {
     ).toBe('/usr/local/bin/gnome-terminal');
     expect(() => terminalCommand('runcode.api', 'linux', env, machine('relative/bin/xterm'))).toThrow(
       expect.objectContaining({ code: 'no_terminal' }),
+    );
+  });
+
+  it('with our own ssh config: `ssh -F PATH ALIAS`, the path quoted for each platform', () => {
+    const own = '/Users/me/Library/Application Support/runcode/ssh_config';
+    const linux = terminalCommand(
+      'runcode.api',
+      'linux',
+      { PATH: '/usr/bin' },
+      machine('/usr/bin/xterm'),
+      own,
+    );
+    expect(linux).toEqual({ file: '/usr/bin/xterm', args: ['-e', 'ssh', '-F', own, 'runcode.api'] });
+    const mac = terminalCommand('runcode.api', 'darwin', { HOME: '/Users/me' }, machine(), own);
+    expect(mac.args[5]).toBe(`do script "ssh -F '${own}' runcode.api"`);
+    // A quote, a backslash or a double quote in the path cannot end the AppleScript string or
+    // the shell word.
+    const odd = `/Users/o'brien "x" \\ $(y)/ssh_config`;
+    const line = terminalCommand('runcode.api', 'darwin', {}, machine(), odd).args[5]!;
+    const m = /^do script "((?:[^"\\]|\\.)*)"$/.exec(line);
+    expect(m, line).not.toBeNull();
+    // What AppleScript hands to the shell, then what the shell makes of it: the same words.
+    const shellLine = m![1]!.replace(/\\(["\\])/g, '$1');
+    const words = execFileSync('sh', ['-c', `set -- ${shellLine}; printf '%s\\0' "$@"`]).toString();
+    expect(words.split('\0').slice(0, -1)).toEqual(['ssh', '-F', odd, 'runcode.api']);
+    const winEnv = { PATH: 'C:\\bin', ComSpec: 'C:\\Windows\\system32\\cmd.exe' };
+    const winOwn = 'C:\\Users\\me\\AppData\\Roaming\\runcode\\ssh_config';
+    expect(terminalCommand('runcode.api', 'win32', winEnv, machine(), winOwn).args).toEqual([
+      '/c',
+      'start',
+      'ssh',
+      '-F',
+      winOwn,
+      'runcode.api',
+    ]);
+    expect(() => terminalCommand('runcode.api', 'win32', winEnv, machine(), 'C:\\a&b\\ssh_config')).toThrow(
+      expect.objectContaining({ code: 'bad_argument' }),
+    );
+    expect(() =>
+      terminalCommand('runcode.api', 'linux', {}, machine('/usr/bin/xterm'), 'relative/ssh_config'),
+    ).toThrow(expect.objectContaining({ code: 'bad_argument' }));
+    expect(() => terminalCommand('runcode.api', 'linux', {}, machine('/usr/bin/xterm'), '/a\nb')).toThrow(
+      expect.objectContaining({ code: 'bad_argument' }),
     );
   });
 

@@ -22,6 +22,8 @@ export interface DescribeDeps {
   platform: NodeJS.Platform;
   env?: NodeJS.ProcessEnv;
   probe?: FsProbe;
+  /** RunCode's own ssh config: the terminal runs `ssh -F` it (no ~/.ssh/config needed). */
+  sshConfig?: string;
 }
 
 /** What launchEditor needs of a spawned child (node's ChildProcess fits). */
@@ -56,7 +58,13 @@ export function describeLaunch(req: LaunchRequest, deps: DescribeDeps): LaunchPl
     );
   }
   if (req.editor === 'terminal') {
-    const cmd = terminalCommand(sshAlias(req.name), deps.platform, deps.env ?? process.env, deps.probe);
+    const cmd = terminalCommand(
+      sshAlias(req.name),
+      deps.platform,
+      deps.env ?? process.env,
+      deps.probe,
+      deps.sshConfig,
+    );
     return { kind: 'command', editor: req.editor, ...cmd, commandLine: commandLine(cmd, deps.platform) };
   }
   const url = editorUrl(req.editor, req);
