@@ -144,6 +144,10 @@ export interface Calls {
   /** Removes our block (connections stay; `connect` writes it again). */
   'sshConfig:remove': () => SshConfigInfo;
   'doctor:run': () => DoctorCheck[];
+  /** Writes one redacted archive (logs, doctor, versions, ssh config block); no `path` when the user cancelled the save dialog. */
+  'diagnostics:save': () => { path?: string };
+  /** Shows the logs folder in the file manager; resolves with its path. */
+  'logs:show': () => { path: string };
   /** Hides the popover (Esc with nothing left to close in the page). Resolves always. */
   'window:hide': () => void;
 }
@@ -181,6 +185,8 @@ export const CHANNELS = [
   'sshConfig:get',
   'sshConfig:remove',
   'doctor:run',
+  'diagnostics:save',
+  'logs:show',
   'window:hide',
 ] as const satisfies readonly Channel[];
 

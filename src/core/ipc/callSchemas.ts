@@ -46,5 +46,7 @@ export const CALL_SCHEMAS = {
   'sshConfig:get': none,
   'sshConfig:remove': none,
   'doctor:run': none,
+  'diagnostics:save': none,
+  'logs:show': none,
   'window:hide': none,
 } satisfies Record<Channel, z.ZodType>;

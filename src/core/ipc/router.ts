@@ -38,6 +38,8 @@ function handlers(c: TrayController): Handlers {
     'sshConfig:get': () => c.actions.sshConfig(),
     'sshConfig:remove': () => c.actions.removeSshConfig(),
     'doctor:run': () => c.actions.doctor(),
+    'diagnostics:save': () => c.diagnostics.save(),
+    'logs:show': () => c.diagnostics.showLogs(),
     'window:hide': () => c.hideWindow(),
   };
 }

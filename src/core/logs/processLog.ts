@@ -18,8 +18,18 @@ export function processLogger(kind: LogKind, dir: string = stateDir()): Logger {
 
 /** Logs without ever throwing: a full disk or an unwritable state dir must not fail a command. */
 export function tryLog(kind: LogKind, level: 'error' | 'warn' | 'info', ...args: unknown[]): void {
+  tryLogIn(stateDir(), kind, level, ...args);
+}
+
+/** tryLog into the logs of a given state dir (the tray's core knows its own). */
+export function tryLogIn(
+  dir: string,
+  kind: LogKind,
+  level: 'error' | 'warn' | 'info',
+  ...args: unknown[]
+): void {
   try {
-    processLogger(kind)[level](...args);
+    processLogger(kind, dir)[level](...args);
   } catch {
     // logging is best effort
   }
