@@ -19,6 +19,8 @@ import { WorkspaceFeed } from '../live/workspaceFeed.js';
 import type { ConnectionRecord } from '../state/connectionStore.js';
 import { createRouter } from '../ipc/router.js';
 import type { RouterPort } from '../../shared/contract.js';
+import type { DiagnosticsShell } from '../desktop/diagnosticsActions.js';
+import { DiagnosticsActions } from '../desktop/diagnosticsActions.js';
 import { LinkHealth } from '../desktop/linkHealth.js';
 import { DesktopActions } from './desktopActions.js';
 import { forwardViews, workspaceViews } from './views.js';
@@ -45,12 +47,16 @@ export interface TrayControllerOptions {
   onSettingsChanged?(s: Settings): void;
   /** How long a forwarded workspace's link may be down before the tray asks for attention. */
   linkDownGraceMs?: number;
+  /** Save dialog, file manager and versions for "Show logs" and "Save diagnostics...". */
+  diagnostics?: DiagnosticsShell;
 }
 
 export class TrayController {
   readonly router: RouterPort;
   /** Editors, browser, settings, the ssh config block, doctor: calls that hold no tray state. */
   readonly actions: DesktopActions;
+  /** "Show logs" and "Save diagnostics...". */
+  readonly diagnostics: DiagnosticsActions;
   private readonly app: RuncodeApp;
   private readonly listeners = new Set<<E extends EventName>(event: E, payload: Events[E]) => void>();
   private readonly pending = new Map<string, 'start' | 'stop'>();
@@ -93,6 +99,7 @@ export class TrayController {
       }),
       connect: (name) => this.connect(name).then(() => undefined),
     });
+    this.diagnostics = new DiagnosticsActions(this.app, o.diagnostics);
     this.router = createRouter(this);
   }
 
