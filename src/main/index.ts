@@ -2,10 +2,11 @@
 // controller to the tray, the popover and IPC, and on quit awaits every dispose. Thin on purpose:
 // decisions live in core (TrayController); this file only connects Electron to it.
 import fs from 'node:fs';
-import { app, clipboard, Notification, powerMonitor, safeStorage, session, shell } from 'electron';
+import { app, clipboard, dialog, Notification, powerMonitor, safeStorage, session, shell } from 'electron';
 import { RuncodeApp } from '../core/app/runcodeApp.js';
 import { assertAllowedUrl } from '../core/editors/allowedUrl.js';
-import { sshConfigPath, stateDir } from '../core/paths.js';
+import { tryLog } from '../core/logs/processLog.js';
+import { ownSshConfigPath, sshConfigPath, stateDir } from '../core/paths.js';
 import { SettingsFile } from '../core/state/settingsFile.js';
 import type { StoredSettings } from '../core/state/settingsFile.js';
 import { TrayController } from '../core/tray/trayController.js';
@@ -19,7 +20,11 @@ import { SafeStorageSecretStore } from './safeStorageSecretStore.js';
 import { SandboxProcess } from './sandboxProcess.js';
 import { AppTray } from './tray.js';
 
-const log = (line: string) => console.error(`[runcode-tray] ${line}`);
+/** stderr and the tray's own log (<state>/logs/tray.log, redacted). */
+const log = (line: string) => {
+  console.error(`[runcode-tray] ${line}`);
+  tryLog('tray', 'info', line);
+};
 
 /** Each owner's dispose, bounded: a quit must not hang on one stuck socket. */
 async function disposeAll(steps: [string, () => Promise<void> | void][]): Promise<void> {
@@ -75,6 +80,23 @@ async function main(): Promise<void> {
     // Esc reaches the page first (to close a menu or clear the search); it asks to hide when it did not use it.
     hideWindow: () => popover.hide(),
     platform: process.platform,
+    diagnostics: {
+      appVersion: app.getVersion(),
+      electronVersion: process.versions.electron,
+      ownSshConfigPath: ownSshConfigPath(dir),
+      choosePath: async (suggested) => {
+        const r = await dialog.showSaveDialog({
+          title: 'Save RunCode diagnostics',
+          defaultPath: suggested,
+          filters: [{ name: 'Archive', extensions: ['tar.gz'] }],
+        });
+        return r.canceled ? undefined : r.filePath;
+      },
+      showPath: async (p) => {
+        if (fs.existsSync(p) && fs.statSync(p).isDirectory()) await shell.openPath(p);
+        else shell.showItemInFolder(p);
+      },
+    },
   });
 
   const popover = new PopoverWindow(paths, log);
@@ -111,6 +133,12 @@ async function main(): Promise<void> {
       start: (name) => invoke('workspaces:start', { name }),
       stop: (name) => invoke('workspaces:stop', { name }),
       show: () => popover.show(tray.bounds()),
+      showLogs: () => invoke('logs:show', undefined),
+      saveDiagnostics: () =>
+        invoke('diagnostics:save', undefined, (v) => {
+          const { path } = v as { path?: string };
+          if (path) notify({ level: 'info', message: `Diagnostics saved to ${path}` });
+        }),
       quit: () => app.quit(),
     },
   });
@@ -133,6 +161,14 @@ async function main(): Promise<void> {
   }
   const stopEvents = controller.subscribe((event, payload) => {
     tray.update();
+    if (event === 'notice') {
+      const n = payload as Notice;
+      tryLog(
+        'tray',
+        n.level === 'error' ? 'error' : n.level === 'warning' ? 'warn' : 'info',
+        `notice: ${n.message}`,
+      );
+    }
     if (event === 'notice') notify(payload as Notice);
   });
 

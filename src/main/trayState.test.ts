@@ -35,6 +35,35 @@ const model: TrayMenuModel = {
 
 const find = (items: MenuItemSpec[] | undefined, label: string) => items?.find((i) => i.label === label);
 
+describe('logs, diagnostics and update items', () => {
+  it('come before Open and Quit, only when the shell offers them', () => {
+    const { a, calls } = recorder();
+    const plain = trayMenuTemplate('idle', model, a).map((i) => i.label);
+    expect(plain).not.toContain('Show logs');
+    expect(plain).not.toContain('Restart to update');
+    const more: TrayMenuActions = {
+      ...a,
+      showLogs: () => calls.push('logs'),
+      saveDiagnostics: () => calls.push('diagnostics'),
+      restartToUpdate: () => calls.push('restart'),
+    };
+    const items = trayMenuTemplate('idle', model, more);
+    const labels = items.map((i) => i.label ?? `-${i.type}`);
+    expect(labels.slice(-8)).toEqual([
+      '-separator',
+      'Restart to update',
+      'Show logs',
+      'Save diagnostics...',
+      '-separator',
+      'Open RunCode Tray',
+      '-separator',
+      'Quit RunCode Tray',
+    ]);
+    for (const l of ['Restart to update', 'Show logs', 'Save diagnostics...']) find(items, l)!.click!();
+    expect(calls).toEqual(['restart', 'logs', 'diagnostics']);
+  });
+});
+
 describe('tray icon and tooltip', () => {
   it('maps each state to its own icon; template images on macOS only', () => {
     const mac = TRAY_STATES.map((s) => trayIconFile(s, 'darwin'));

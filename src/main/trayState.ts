@@ -14,6 +14,11 @@ export interface TrayMenuActions {
   stop(name: string): void;
   show(): void;
   quit(): void;
+  /** "Show logs" and "Save diagnostics..." (shown when given). */
+  showLogs?(): void;
+  saveDiagnostics?(): void;
+  /** "Restart to update", shown while an update is downloaded and waiting. */
+  restartToUpdate?(): void;
 }
 
 /** The subset of Electron's MenuItemConstructorOptions used here (structurally compatible). */
@@ -88,6 +93,11 @@ export function trayMenuTemplate(state: TrayState, model: TrayMenuModel, a: Tray
     const more = model.workspaces.length - MENU_WORKSPACE_LIMIT;
     if (more > 0) items.push({ label: `${more} more in RunCode Tray...`, click: () => a.show() });
   }
+  const extra: MenuItemSpec[] = [];
+  if (a.restartToUpdate) extra.push({ label: 'Restart to update', click: () => a.restartToUpdate?.() });
+  if (a.showLogs) extra.push({ label: 'Show logs', click: () => a.showLogs?.() });
+  if (a.saveDiagnostics) extra.push({ label: 'Save diagnostics...', click: () => a.saveDiagnostics?.() });
+  if (extra.length) items.push({ type: 'separator' }, ...extra);
   items.push(
     { type: 'separator' },
     { label: 'Open RunCode Tray', click: () => a.show() },
