@@ -1,5 +1,6 @@
 // Issue 16 journeys over the real core: TrayController's router against a real local RunCode
 // server (HTTPS, SSE, ssh gateway) in a temp state dir; the built popover in Chromium.
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
@@ -7,6 +8,8 @@ import path from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
 import { followAutoApprove } from '../src/core/auth/autoApprove.js';
 import { RuncodeApp } from '../src/core/app/runcodeApp.js';
+import { LOG_KINDS } from '../src/core/logs/logger.js';
+import { processLogger } from '../src/core/logs/processLog.js';
 import { MemorySecretStore } from '../src/core/secrets/memorySecretStore.js';
 import { SettingsFile } from '../src/core/state/settingsFile.js';
 import { TrayController } from '../src/core/tray/trayController.js';
@@ -23,6 +26,7 @@ let srv: TestServer | undefined;
 let dir: string | undefined;
 let controller: TrayController | undefined;
 let popover: Popover | undefined;
+let app: RuncodeApp | undefined;
 const cleanups: (() => Promise<void> | void)[] = [];
 
 test.afterEach(async () => {
@@ -52,7 +56,7 @@ async function signedIn(
   });
   dir ??= fs.mkdtempSync(path.join(os.tmpdir(), 'rc-e2e-desktop-'));
   const stateDir = path.join(dir, 'state');
-  const app = new RuncodeApp({
+  app = new RuncodeApp({
     stateDir,
     sshConfigPath: path.join(dir, 'home', '.ssh', 'config'),
     secrets: new MemorySecretStore(),
@@ -152,4 +156,66 @@ test('a forwarded workspace shows its link health; the gateway going away and co
   await expect(health).toHaveText(/^SSH link up since /);
   expect(await (await fetch(local)).text()).toBe('hi');
   await expect.poll(() => controller!.trayState(), { timeout: 60_000 }).toBe('running');
+});
+
+test('Save diagnostics writes one archive that holds logs, doctor, versions and the ssh block, redacted', async ({
+  page,
+}) => {
+  const { stateDir } = await signedIn(page, undefined);
+  const api = row(page, 'api');
+  await api.getByRole('button', { name: 'Start api' }).click();
+  await expect(api.locator('.badge')).toHaveText('Running', { timeout: 20_000 });
+  await api.getByRole('button', { name: 'Copy ssh command for api' }).click();
+  await expect(api.getByLabel(/^SSH: /)).toBeVisible({ timeout: 20_000 });
+
+  // The real secrets of this session: the access token, the connection's private key, and a pass id.
+  const token = (await app!.session.token())!;
+  expect(token.length).toBeGreaterThan(16);
+  const keysDir = path.join(stateDir, 'keys');
+  const keyFile = fs.readdirSync(keysDir).find((f) => !f.endsWith('.pub') && !f.includes('.lock'))!;
+  const privateKey = fs.readFileSync(path.join(keysDir, keyFile), 'utf8');
+  const keyLine = privateKey.split('\n')[2]!;
+  const passId = 'pass_Q7m2Zr84KdLw9x';
+  // Through every log path (each process kind's logger, the way each process writes).
+  for (const kind of LOG_KINDS) {
+    const log = processLogger(kind, stateDir);
+    log.info(`${kind}: GET /api/v1/workspaces Authorization: Bearer ${token}`);
+    log.warn(`${kind}: renewed pass`, { passId, key: privateKey });
+    log.error(
+      new Error(
+        `${kind}: token ${token.slice(0, 4)}… refused: {"access_token":"${token}"} pass_id=${passId}`,
+      ),
+    );
+  }
+
+  await page.getByRole('tab', { name: 'Doctor' }).click();
+  await page.getByRole('button', { name: 'Save diagnostics…' }).click();
+  const saved = page.getByRole('status').filter({ hasText: /^Diagnostics saved to / });
+  await expect(saved).toBeVisible({ timeout: 30_000 });
+  await page.getByRole('button', { name: 'Show logs' }).scrollIntoViewIfNeeded();
+  await shoot(page, 'diagnostics-saved');
+  const archive = /Diagnostics saved to (\S+\.tar\.gz)/.exec((await saved.textContent())!)![1]!;
+  expect(archive).toMatch(/runcode-diagnostics-\d{8}-\d{6}\.tar\.gz$/);
+
+  // Opened with the real tar.
+  const out = path.join(dir!, 'opened');
+  fs.mkdirSync(out);
+  execFileSync('tar', ['-xzf', archive, '-C', out]);
+  const root = path.join(out, 'runcode-diagnostics');
+  const read = (f: string) => fs.readFileSync(path.join(root, f), 'utf8');
+  expect(fs.readdirSync(path.join(root, 'logs')).sort()).toEqual(['cli.log', 'server.log', 'tray.log']);
+  expect(read('doctor.txt')).toMatch(/^\[(ok|FAIL)\] OpenSSH client: /);
+  expect(read('versions.txt')).toMatch(/^RunCode Tray .+\nNode .+\nOpenSSH OpenSSH_.+\nOS .+\n$/);
+  expect(read('ssh-config-block.txt')).toContain('Host runcode.api');
+  const all = [
+    'doctor.txt',
+    'versions.txt',
+    'ssh-config-block.txt',
+    ...fs.readdirSync(path.join(root, 'logs')).map((f) => `logs/${f}`),
+    ...(fs.existsSync(path.join(root, 'own-ssh-config.txt')) ? ['own-ssh-config.txt'] : []),
+  ]
+    .map(read)
+    .join('\n');
+  for (const secret of [token, keyLine, passId]) expect(all).not.toContain(secret);
+  expect(read('logs/tray.log')).toContain('tray: GET /api/v1/workspaces Authorization: Bearer [redacted]');
 });

@@ -1,5 +1,7 @@
 // Doctor: each check, passed or failed, and how to fix what failed.
-import { useEffect } from 'react';
+import { useEffect, useState } from 'react';
+import { api } from './api.js';
+import { friendlyError } from './friendlyError.js';
 import { Spinner } from './Spinner.js';
 import { usePopover } from './usePopover.js';
 
@@ -58,6 +60,42 @@ export function Doctor() {
           </li>
         ))}
       </ul>
+      <DiagnosticsButtons />
+    </div>
+  );
+}
+
+/** Logs to look at, and one archive to send (redacted: no tokens, keys or pass ids). */
+function DiagnosticsButtons() {
+  const notify = usePopover((s) => s.notify);
+  const [saving, setSaving] = useState(false);
+  async function save() {
+    setSaving(true);
+    try {
+      const r = await api().diagnosticsSave();
+      if (r.path) notify('info', `Diagnostics saved to ${r.path}`);
+    } catch (e) {
+      notify('error', friendlyError(e));
+    } finally {
+      setSaving(false);
+    }
+  }
+  return (
+    <div className="diagnostics">
+      <button
+        type="button"
+        className="secondary small"
+        onClick={() =>
+          void api()
+            .logsShow()
+            .catch((e: unknown) => notify('error', friendlyError(e)))
+        }
+      >
+        Show logs
+      </button>
+      <button type="button" className="secondary small" disabled={saving} onClick={() => void save()}>
+        {saving ? <Spinner small /> : null} Save diagnostics…
+      </button>
     </div>
   );
 }
