@@ -9,7 +9,10 @@ import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const outdir = path.join(root, 'dist', 'bundle');
+// RUNCODE_BUNDLE_OUT: elsewhere (bench/figures/memory.ts bundles the current src/ for itself).
+const outdir = process.env.RUNCODE_BUNDLE_OUT
+  ? path.resolve(process.env.RUNCODE_BUNDLE_OUT)
+  : path.join(root, 'dist', 'bundle');
 
 /**
  * `require('./crypto/build/Release/sshcrypto.node')` inside ssh2 -> `ssh2/lib/.../sshcrypto.node`,
