@@ -83,7 +83,12 @@ function installBridge({ calls, events }: BridgeNames): void {
   const bridge: Record<string, unknown> = {};
   for (const [channel, method] of calls) {
     bridge[method] = async (arg?: unknown) => {
+      // Marks for bench/lib/popoverPage.ts: how long a call spent in this harness's transport
+      // (a Playwright binding, far slower than Electron's IPC for a large list).
+      const perf = (globalThis as unknown as { performance: { mark(n: string): void } }).performance;
+      perf.mark(`runcode:invoke:${channel}:start`);
       const result = await (w.__runcodeInvoke as Invoke)(channel, arg);
+      perf.mark(`runcode:invoke:${channel}:end`);
       if (result && result.ok) return result.value;
       throw result?.error ?? { code: 'internal', message: 'The router sent no result.' };
     };

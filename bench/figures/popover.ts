@@ -32,6 +32,8 @@ export async function popoverFigures(): Promise<Row[]> {
   const sizes = [count, SMALL];
   const s = sizes.map(() => ({
     first: [] as number[],
+    own: [] as number[],
+    transport: [] as number[],
     p95: [] as number[],
     max: [] as number[],
     slow: [] as number[],
@@ -47,6 +49,9 @@ export async function popoverFigures(): Promise<Row[]> {
         const list = await openList(browser, sizes[j]!);
         try {
           s[j]!.first.push(list.firstRender);
+          if (list.listTransport === undefined) throw new Error('the harness set no marks for the list call');
+          s[j]!.transport.push(list.listTransport);
+          s[j]!.own.push(list.firstRender - list.listTransport);
           const times = await typeAll(list);
           s[j]!.p95.push(percentile(times, 95));
           s[j]!.max.push(Math.max(...times));
@@ -68,15 +73,24 @@ export async function popoverFigures(): Promise<Row[]> {
   const keys = QUERIES.reduce((a, q) => a + typing(q).length, 0);
   return [
     {
-      figure: `popover first render, ${count} workspaces (vs ${SMALL})`,
+      figure: `popover first render, ${count} workspaces, less the harness's transport (vs ${SMALL})`,
+      ours: ms(big.own),
+      reference: ms(small.own),
+      target: '< 150 ms',
+      met: ms(big.own).median < 150,
+      note:
+        `Navigation start to the list committed (the renderer's runcode:list-rendered mark), fresh page each round, less ` +
+        `the workspaces:list call's round trip as the page saw it: in this harness a Playwright binding moves the ${count} ` +
+        `rows (${ms(big.transport).median.toFixed(0)} ms median, ${ms(small.transport).median.toFixed(1)} ms for ${SMALL}), ` +
+        `where Electron's structured-clone IPC takes a few ms. What remains is ours: scripts, the store, React's render.` +
+        (problems.length ? ` Page problems: ${problems.join('; ')}` : ''),
+    },
+    {
+      figure: `  popover first render with the harness's transport, ${count} workspaces (vs ${SMALL})`,
       ours: ms(big.first),
       reference: ms(small.first),
       target: '-',
       met: null,
-      note:
-        `Navigation start to the list committed (the renderer's runcode:list-rendered mark), fresh page each round; ` +
-        `includes the harness moving the rows over a Playwright binding (slower than Electron's IPC).` +
-        (problems.length ? ` Page problems: ${problems.join('; ')}` : ''),
     },
     {
       figure: `popover filter per keystroke p95, ${count} workspaces (vs ${SMALL})`,

@@ -24,6 +24,11 @@ export interface OpenList {
   count: number;
   /** The list committed, ms after navigation start (the renderer's `runcode:list-rendered` mark). */
   firstRender: number;
+  /**
+   * The list call's round trip as the page saw it (its harness transport: a Playwright binding
+   * moving every row, where Electron's IPC takes a few ms), ms; undefined without the marks.
+   */
+  listTransport: number | undefined;
   /** DOMContentLoaded, ms after navigation start (scripts loaded and run). */
   dcl: number;
   /** The workspaces:list call: reached the router / answer sent, ms after navigation start. */
@@ -45,10 +50,18 @@ export async function openList(browser: Browser, count: number): Promise<OpenLis
   };
   const popover = await openPopover(page as unknown as TestPage, router);
   await page.waitForFunction(() => performance.getEntriesByName('runcode:list-rendered').length > 0);
-  const t = await page.evaluate<{ origin: number; dcl: number; rendered: number }>(`({
+  const t = await page.evaluate<{
+    origin: number;
+    dcl: number;
+    rendered: number;
+    listStart?: number;
+    listEnd?: number;
+  }>(`({
     origin: performance.timeOrigin,
     dcl: performance.getEntriesByType('navigation')[0].domContentLoadedEventEnd,
     rendered: performance.getEntriesByName('runcode:list-rendered')[0].startTime,
+    listStart: performance.getEntriesByName('runcode:invoke:workspaces:list:start')[0]?.startTime,
+    listEnd: performance.getEntriesByName('runcode:invoke:workspaces:list:end')[0]?.startTime,
   })`);
   const rel = (x: number | undefined) => (x === undefined ? undefined : x - t.origin);
   return {
@@ -57,6 +70,7 @@ export async function openList(browser: Browser, count: number): Promise<OpenLis
     router,
     count,
     firstRender: t.rendered,
+    listTransport: t.listStart !== undefined && t.listEnd !== undefined ? t.listEnd - t.listStart : undefined,
     dcl: t.dcl,
     listCall: { start: rel(listCall.start), end: rel(listCall.end) },
     close: async () => {
