@@ -153,9 +153,16 @@ describe.sequential('runcode, start to finish', () => {
     expect(dryRemove.stdout).not.toMatch(/^\+(?!\+\+ )/m); // only removals
     expect(fs.readFileSync(b.sshConfig)).toEqual(withBlock);
 
+    const optIn = () =>
+      (
+        JSON.parse(fs.readFileSync(path.join(b.stateDir, 'settings.json'), 'utf8')) as {
+          sshConfigOptIn?: boolean;
+        }
+      ).sshConfigOptIn;
     const remove = await b.run(['config-ssh', '--remove']);
     expect(remove.code).toBe(0);
     expect(config()).toBe(ORIGINAL);
+    expect(optIn()).toBe(false); // the choice is shared: the tray's switch shows it off
     expect((await b.ssh('runcode.api', ['echo', 'ok'])).code).not.toBe(0);
 
     const dryAdd = await b.run(['config-ssh', '--dry-run']);
@@ -168,6 +175,7 @@ describe.sequential('runcode, start to finish', () => {
     expect(add.code).toBe(0);
     expect(add.stdout).toMatch(/1 host in /);
     expect(fs.readFileSync(b.sshConfig)).toEqual(withBlock);
+    expect(optIn()).toBe(true);
     expect((await b.ssh('runcode.api', ['echo', 'ok'])).stdout).toBe('ok\n');
   });
 

@@ -18,7 +18,12 @@ const signedOut: SessionView = {
   liveMode: 'offline',
   sandbox: false,
 };
-const settings = { defaultEditor: 'vscode' as const, launchAtLogin: false, notifications: true };
+const settings = {
+  defaultEditor: 'vscode' as const,
+  launchAtLogin: false,
+  notifications: true,
+  sshConfigOptIn: false,
+};
 
 function deferred<T>() {
   let resolve!: (v: T) => void;

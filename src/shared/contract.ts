@@ -84,6 +84,12 @@ export interface Settings {
   defaultEditor: EditorId;
   launchAtLogin: boolean;
   notifications: boolean;
+  /**
+   * The user let RunCode keep a removable block in ~/.ssh/config, for the editors that read it
+   * (VS Code, Cursor, Windsurf, Zed, JetBrains Gateway). Off by default: RunCode's own ssh uses
+   * its own config. Shared with the CLI (`runcode config-ssh` / `config-ssh --remove`).
+   */
+  sshConfigOptIn: boolean;
 }
 
 export interface SshConfigInfo {

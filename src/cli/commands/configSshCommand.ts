@@ -1,3 +1,4 @@
+import { previewSshConfigOptIn, setSshConfigOptIn } from '../../core/app/sshConfigOptIn.js';
 import { withCliApp } from '../cliApp.js';
 import { defineCommand } from '../defineCommand.js';
 
@@ -5,29 +6,28 @@ export const configSshCommand = defineCommand({
   name: 'config-ssh',
   usage: `usage: runcode config-ssh [--remove] [--dry-run]
 
-Writes one delimited, backed-up block to your ssh config with a \`Host runcode.NAME\` entry per
-connected workspace (\`runcode connect NAME\` adds one), so your own tools reach them.
+The one opt-in change to your own ssh config: a delimited, backed-up block with a
+\`Host runcode.NAME\` entry per connected workspace, for the tools that read ~/.ssh/config
+themselves (VS Code Remote-SSH, Cursor, Zed, JetBrains Gateway, git). From then on the block
+follows every connect and disconnect, by the CLI or the tray. RunCode's own commands never need
+it: they use RunCode's own ssh config.
 
-  --remove    take the block out again (your file goes back to its original bytes)
+  --remove    take the block out again and stop keeping it (your file goes back to its bytes)
   --dry-run   print the change as a diff instead of making it
 `,
   options: { remove: { type: 'boolean' }, 'dry-run': { type: 'boolean' } },
   run: ({ values }) =>
     withCliApp(async (app) => {
-      const entries = values.remove
-        ? []
-        : (await app.connections.list()).map((r) => app.connections.entry(r));
+      const on = !values.remove;
       if (values['dry-run']) {
-        const { diff } = await app.configFile.preview(entries);
+        const { diff } = await previewSshConfigOptIn(app, on);
         process.stdout.write(diff || `no change to ${app.configFile.path}\n`);
         return 0;
       }
-      const change = await app.configFile.apply(entries);
-      const what = values.remove
-        ? 'block removed from'
-        : `${entries.length} host${entries.length === 1 ? '' : 's'} in`;
-      process.stdout.write(`${change.changed ? '' : 'unchanged: '}${what} ${change.path}\n`);
-      if (!values.remove && entries.length === 0) {
+      const r = await setSshConfigOptIn(app, on);
+      const what = on ? `${r.hosts} host${r.hosts === 1 ? '' : 's'} in` : 'block removed from';
+      process.stdout.write(`${r.changed ? '' : 'unchanged: '}${what} ${r.path}\n`);
+      if (on && r.hosts === 0) {
         process.stderr.write('no workspace is connected yet: `runcode connect NAME` adds its entry\n');
       }
       return 0;

@@ -20,6 +20,8 @@ let store: ConnectionStore;
 let config: CoalescingConfigWriter;
 let connections: Connections;
 let passes: number;
+let revokes: number;
+let deps: ConstructorParameters<typeof Connections>[0];
 
 beforeEach(() => {
   root = fs.mkdtempSync(path.join(os.tmpdir(), 'runcode-connections-'));
@@ -32,14 +34,15 @@ beforeEach(() => {
   config = new CoalescingConfigWriter(configFile, 600_000);
   store = new ConnectionStore(stateDir);
   passes = 0;
+  revokes = 0;
   const api = {
     createSshPass: async () => {
       passes++;
       return sampleSshPass(new Date(Date.now() + passes * 1000));
     },
-    revokeSshPass: async () => undefined,
+    revokeSshPass: async () => void revokes++,
   } as unknown as ApiClient;
-  connections = new Connections({
+  deps = {
     stateDir,
     preflight: () => configFile.read(),
     api: async () => api,
@@ -48,7 +51,8 @@ beforeEach(() => {
     configFile,
     config,
     store,
-  });
+  };
+  connections = new Connections(deps);
 });
 
 afterEach(async () => {
@@ -122,5 +126,27 @@ describe('Connections.renew with deferWrite', () => {
     await connections.flushRenewals();
     await connections.renew('a');
     expect(writes()).toBe(1);
+  });
+});
+
+describe('Connections.disconnectAll (sign-out) checks before it acts', () => {
+  it('a broken marker in the config fails before any pass is revoked or any file removed', async () => {
+    const rec = await connections.connect(sampleWorkspace({ id: 'ws-1', name: 'api' }));
+    fs.appendFileSync(sshConfig, '# ------------ BEGIN RUNCODE (a stray copy) ------------\n');
+    const e = await connections.disconnectAll().catch((err: unknown) => err);
+    expect((e as { code?: string }).code).toBe('config_markers');
+    expect((e as Error).message).toMatch(/nothing was changed/);
+    expect(revokes).toBe(0);
+    expect(await store.all()).toEqual([rec]);
+  });
+
+  it('a renewal of a key replaced meanwhile is revoked, not left to run', async () => {
+    await connections.connect(sampleWorkspace({ id: 'ws-1', name: 'api' }));
+    await connections.renew('api', { deferWrite: true });
+    // Reconnected by another process (the CLI while the tray renews): its own Connections.
+    await new Connections(deps).connect(sampleWorkspace({ id: 'ws-1', name: 'api' }));
+    const before = revokes;
+    expect(await connections.flushRenewals()).toEqual([]);
+    expect(revokes).toBe(before + 1);
   });
 });

@@ -245,7 +245,9 @@ export class Connections {
    * unrevoked without a word.
    */
   async disconnectAll(opts: { revoke?: boolean } = {}): Promise<void> {
-    const all = await this.d.store.all();
+    // Check before acting: a config we could not clean up (broken markers, read-only) fails here,
+    // before any pass is revoked, so "nothing was changed" is true.
+    const [all] = await Promise.all([this.d.store.all(), this.d.preflight()]);
     this.renewed.clear();
     this.batchRead = undefined;
     if (opts.revoke !== false)

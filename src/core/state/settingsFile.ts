@@ -45,6 +45,7 @@ export const settingsSchema = z.object({
   defaultEditor: z.enum(EDITOR_IDS),
   launchAtLogin: z.boolean(),
   notifications: z.boolean(),
+  sshConfigOptIn: z.boolean(),
   forwards: z.array(z.object({ workspace: name, remotePort: port, localPort: port.optional() })).max(1000),
   extraPorts: z.record(name, z.array(port).max(64)),
 });
@@ -53,6 +54,7 @@ export const DEFAULT_SETTINGS: StoredSettings = {
   defaultEditor: 'vscode',
   launchAtLogin: false,
   notifications: true,
+  sshConfigOptIn: false,
   forwards: [],
   extraPorts: {},
 };

@@ -10,6 +10,8 @@ import { EDITORS } from '../editors/editorUrl.js';
 import { launchEditor } from '../editors/launchEditor.js';
 import type { LaunchDeps } from '../editors/launchEditor.js';
 import { RuncodeError } from '../errors.js';
+import { resolveWriteTarget } from '../fs/atomicWrite.js';
+import { setSshConfigOptIn } from '../app/sshConfigOptIn.js';
 import type { ConnectionRecord } from '../state/connectionStore.js';
 
 /** A pass this close to expiry is renewed before an editor opens. */
@@ -73,7 +75,10 @@ export class DesktopActions {
   }
 
   async settingsSet(patch: Partial<Settings>): Promise<Settings> {
-    const s = await this.o.app.settings.set(patch);
+    const { sshConfigOptIn, ...rest } = patch;
+    // The switch is not just a setting: the block is written (or removed) first, then recorded.
+    if (sshConfigOptIn !== undefined) await setSshConfigOptIn(this.o.app, sshConfigOptIn);
+    const s = await this.o.app.settings.set(rest);
     this.o.onSettingsChanged?.(s);
     return publicSettings(s);
   }
@@ -85,11 +90,14 @@ export class DesktopActions {
   async sshConfig(): Promise<SshConfigInfo> {
     const file = this.o.app.configFile;
     const hosts = (await file.read()).map((e) => `runcode.${e.name}`);
-    return { path: file.path, hosts, backupPath: `${file.path}.runcode-backup` };
+    // The backup sits beside the file the bytes are in: a symlinked config's target, not the link.
+    const backupPath = `${await resolveWriteTarget(file.path)}.runcode-backup`;
+    return { path: file.path, hosts, backupPath };
   }
 
+  /** Removes the block and turns the opt-in off (as `runcode config-ssh --remove`). */
   async removeSshConfig(): Promise<SshConfigInfo> {
-    await this.o.app.configFile.remove();
+    await setSshConfigOptIn(this.o.app, false);
     return this.sshConfig();
   }
 
@@ -106,5 +114,6 @@ function publicSettings(s: Settings): Settings {
     defaultEditor: s.defaultEditor,
     launchAtLogin: s.launchAtLogin,
     notifications: s.notifications,
+    sshConfigOptIn: s.sshConfigOptIn,
   };
 }

@@ -224,8 +224,13 @@ export class TrayController {
   }
 
   async connect(name: string): Promise<{ alias: string; command: string }> {
-    const { alias } = await this.app.connect(name, {});
-    await this.reloadConnections();
+    // The workspace the tray holds (no second list request); a cached state other than running
+    // may be stale, so then the name (connect looks it up afresh).
+    const held = this.workspaces.find((w) => w.name === name);
+    const { alias, record } = await this.app.connect(held?.state === 'running' ? held : name, {});
+    // The record connect wrote (no re-read of connections.json).
+    this.connections = [...this.connections.filter((c) => c.name !== name), record];
+    this.emit('workspaces:changed', this.workspaceList());
     return { alias, command: `ssh ${alias}` };
   }
 
