@@ -1,6 +1,7 @@
-// Faults around the ssh config writer: a config that cannot be written (preflight tells the
-// truth and nothing changes), and a write whose pins do not hold in the real `ssh -G` (restored).
-import { spawnSync } from 'node:child_process';
+// Faults around the ssh config writer: a user appending to ~/.ssh/config while RunCode writes
+// (nothing may be lost, LF or CRLF), a config that cannot be written (preflight tells the truth
+// and nothing changes), and a write whose pins do not hold in the real `ssh -G` (restored).
+import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -43,6 +44,66 @@ async function failure(p: Promise<unknown>): Promise<{ code: string; message: st
   expect(isRuncodeError(e), String(e)).toBe(true);
   return { code: (e as { code: string }).code, message: (e as Error).message };
 }
+
+describe('no lost update: a user appends while RunCode writes', () => {
+  // Appends one stanza at a time (open, append, close, as `cat >> ~/.ssh/config` does), in
+  // bursts, at least 3,000, then until told to stop; prints how many it appended.
+  const APPENDER = `
+    const fs = require('node:fs');
+    const [file, stop, eol] = process.argv.slice(1);
+    const pause = new Int32Array(new SharedArrayBuffer(4));
+    let i = 0;
+    for (; i < 20000 && !(i >= 3000 && i % 10 === 0 && fs.existsSync(stop)); i++) {
+      fs.appendFileSync(file, 'Host user-' + i + eol + '  User me' + eol);
+      if (i % 10 === 0) Atomics.wait(pause, 0, 0, 1);
+    }
+    process.stdout.write(String(i));
+  `;
+  it.each([
+    ['LF', '\n'],
+    ['CRLF', '\r\n'],
+  ])('%s: every stanza appended during (at least) 60 writes survives', async (name, eol) => {
+    const WRITES = 60;
+    fs.writeFileSync(cfg, `Host first${eol}  User me${eol}`);
+    const stop = path.join(home, 'stop');
+    const f = new SshConfigFile({ path: cfg, stateDir: state, verify: false });
+    const child = spawn(process.execPath, ['-e', APPENDER, cfg, stop, eol], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    let out = '';
+    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    let running = true;
+    const exited = new Promise<number | null>((resolve) =>
+      child.on('close', (code) => {
+        running = false;
+        resolve(code);
+      }),
+    );
+    let writes = 0;
+    try {
+      // Start once the appender is appending; write until it is done.
+      while (fs.statSync(cfg).size < 2_000) await new Promise((r) => setImmediate(r));
+      for (; writes < WRITES || running; writes++) {
+        if (writes === WRITES) fs.writeFileSync(stop, '');
+        await f.apply(writes % 2 ? [entry('a')] : [entry('a'), entry('b')]);
+      }
+    } finally {
+      fs.writeFileSync(stop, '');
+    }
+    expect(await exited).toBe(0);
+    const appended = Number(out);
+    await f.apply([entry('a')]);
+    const text = fs.readFileSync(cfg, 'latin1');
+    const hosts = [...text.matchAll(/^Host user-(\d+)\r?$/gm)].map((m) => Number(m[1]));
+    const missing = Array.from({ length: appended }, (_, i) => i).filter((i) => !hosts.includes(i));
+    expect(missing).toEqual([]);
+    expect(hosts).toHaveLength(appended);
+    expect(appended).toBeGreaterThanOrEqual(3_000);
+    if (eol === '\r\n') expect(text.replace(/\r\n/g, '')).not.toContain('\n');
+    expect(await f.read()).toEqual([entry('a')]);
+    console.warn(`appender ${name}: ${appended} stanzas appended during ${writes} writes, none lost`);
+  });
+});
 
 describe('check before act: preflight', () => {
   const OTHER = 'Host mine\n  User me\n';

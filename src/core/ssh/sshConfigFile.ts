@@ -203,7 +203,8 @@ export class SshConfigFile {
         // carry those bytes over (readFile continues from where the first read ended).
         const late = old && raw !== undefined ? await this.lateBytes(old) : '';
         if (raw !== undefined && raw.length + late.length > (seen.raw ?? '').length && attempt < MAX_ATTEMPTS) {
-          carry = { ours: written, theirs: raw + late };
+          // The truth is what we spliced (with bytes carried before) plus what came late.
+          carry = { ours: written, theirs: (text ?? raw) + late };
           continue;
         }
         await this.verify(real, written, raw, text, next);
