@@ -3,7 +3,7 @@ import { chooseEndpoint } from './commands/loginCommand.js';
 import { UsageError } from './defineCommand.js';
 import { closest, editDistance } from './didYouMean.js';
 import { escapeControls, shown } from './displayText.js';
-import { secondsFlag } from './numericFlag.js';
+import { secondsFlag, wholeNumberFlag } from './numericFlag.js';
 
 describe('did you mean', () => {
   const commands = [
@@ -60,6 +60,17 @@ describe('numeric flags', () => {
   it.each(['abc', '', '-5', '0', '3601', '1e3', '0x10', ' 5', '5s', 'NaN', 'Infinity'])(
     '%j is a usage error',
     (v) => expect(() => secondsFlag('timeout', v, { fallback: 180 })).toThrow(UsageError),
+  );
+});
+
+describe('whole-number flags', () => {
+  it('takes plain digits in range, defaults when absent', () => {
+    expect(wholeNumberFlag('lines', undefined, { fallback: 50 })).toBe(50);
+    expect(wholeNumberFlag('lines', '0', { fallback: 50 })).toBe(0);
+    expect(wholeNumberFlag('lines', '200', { fallback: 50 })).toBe(200);
+  });
+  it.each(['', 'abc', '-1', '1.5', '1e3', '0x10', ' 5', '99999999999'])('%j is a usage error', (v) =>
+    expect(() => wholeNumberFlag('lines', v, { fallback: 50 })).toThrow(UsageError),
   );
 });
 

@@ -18,3 +18,20 @@ export function secondsFlag(
   }
   return Math.round(n * 1000);
 }
+
+/** `--NAME N`, a whole number in [min, max] written as plain digits; `fallback` when absent. */
+export function wholeNumberFlag(
+  name: string,
+  value: string | undefined,
+  o: { fallback: number; min?: number; max?: number },
+): number {
+  const { fallback, min = 0, max = 1_000_000 } = o;
+  if (value === undefined) return fallback;
+  const n = /^\d{1,9}$/.test(value) ? Number(value) : NaN;
+  if (!(n >= min && n <= max)) {
+    throw new UsageError(
+      `--${name} must be a whole number from ${min} to ${max} (not '${shown(value, 20)}')`,
+    );
+  }
+  return n;
+}

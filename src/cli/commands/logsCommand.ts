@@ -3,6 +3,7 @@
 import fs from 'node:fs';
 import { LOG_KINDS, logFile, logsDir, type LogKind } from '../../core/logs/logger.js';
 import { stateDir } from '../../core/paths.js';
+import { wholeNumberFlag } from '../numericFlag.js';
 import { defineCommand, UsageError } from '../defineCommand.js';
 
 function lastLines(file: string, n: number): { text: string; size: number } {
@@ -63,8 +64,7 @@ are redacted when written.
       process.stdout.write(`${logsDir(dir)}\n`);
       return 0;
     }
-    const n = values.lines === undefined ? 50 : Number(values.lines);
-    if (!Number.isInteger(n) || n < 0) throw new UsageError('--lines needs a whole number');
+    const n = wholeNumberFlag('lines', values.lines, { fallback: 50 });
     if (values.kind !== undefined && !LOG_KINDS.includes(values.kind as LogKind)) {
       throw new UsageError(`--kind is one of ${LOG_KINDS.join(', ')}`);
     }
