@@ -18,6 +18,8 @@ export interface GatewayOptions {
   log?: (msg: string) => void;
   /** Where to look for OpenSSH's sftp-server; default SFTP_SERVER_PATHS. */
   sftpServerPaths?: readonly string[];
+  /** More ports no forward may reach (the control plane's); the gateway's own always. */
+  ownPorts?: () => readonly number[];
 }
 
 export interface Gateway {
@@ -53,7 +55,13 @@ export function startGateway(opts: GatewayOptions): Promise<Gateway> {
     const conn: GatewayConnection = new GatewayConnection(
       client,
       info,
-      { backend, log, localAddress: local, sftpServerPaths: opts.sftpServerPaths ?? SFTP_SERVER_PATHS },
+      {
+        backend,
+        log,
+        localAddress: local,
+        sftpServerPaths: opts.sftpServerPaths ?? SFTP_SERVER_PATHS,
+        ownPorts: () => [addr.port, ...(opts.ownPorts?.() ?? [])],
+      },
       socket,
       () => connections.delete(conn),
     );

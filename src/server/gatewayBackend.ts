@@ -9,6 +9,11 @@ export interface GatewayWorkspace {
   /** Absolute directory the workspace's commands run in. */
   dir: string;
   running: boolean;
+  /**
+   * The loopback ports direct-tcpip may reach: the workspace's declared ports. 'any' only in
+   * test backends (the bench and gateway tests forward to ports they make up as they go).
+   */
+  ports: readonly number[] | 'any';
 }
 
 export interface GatewayBackend {

@@ -20,6 +20,8 @@ export interface ConnectionDeps {
   /** `ip port` of the gateway's own end, for SSH_CONNECTION. */
   localAddress: string;
   sftpServerPaths: readonly string[];
+  /** Ports no forward may reach whatever a workspace declares: the gateway's and the control plane's. */
+  ownPorts: () => readonly number[];
 }
 
 export class GatewayConnection {
@@ -84,8 +86,11 @@ export class GatewayConnection {
       this.sessions.add(s);
     });
     client.on('tcpip', (accept, reject, req) => {
-      if (!this.workspace()) return reject();
-      const fwd = openForward(accept, reject, req, log, this.label(), () => {
+      const ws = this.workspace();
+      if (!ws) return reject();
+      const allowed = (port: number) =>
+        (ws.ports === 'any' || ws.ports.includes(port)) && !deps.ownPorts().includes(port);
+      const fwd = openForward(accept, reject, req, allowed, log, this.label(), () => {
         if (fwd) this.forwards.delete(fwd);
       });
       if (fwd) this.forwards.add(fwd);

@@ -1,4 +1,6 @@
-// direct-tcpip (`ssh -L`, `ssh -W`): only to the workspace's own loopback. The local end gets
+// direct-tcpip (`ssh -L`, `ssh -W`): only to the workspace's own declared ports on loopback,
+// never the control plane or the gateway itself (the local demo server's workspaces share this
+// machine's loopback with them). The local end gets
 // TCP_NODELAY (Nagle costs ~40 ms a round trip through a forward) and both directions are
 // piped, so a slow reader slows the writer instead of filling memory.
 import net from 'node:net';
@@ -22,16 +24,23 @@ export function openForward(
   accept: AcceptConnection<ServerChannel>,
   reject: RejectConnection,
   info: TcpipRequestInfo,
+  /** Whether this workspace may reach `port` on loopback. */
+  allowedPort: (port: number) => boolean,
   log: (msg: string) => void,
   label: string,
   onDone: () => void,
 ): Forward | undefined {
   const host = String(info.destIP);
   const port = info.destPort;
-  if (!isLoopbackTarget(host) || !Number.isInteger(port) || port < 1 || port > 65535) {
-    log(
-      `gateway: refused forward to ${JSON.stringify(host.slice(0, 64))}:${port} for ${label}: not loopback`,
-    );
+  const why = !isLoopbackTarget(host)
+    ? 'not loopback'
+    : !Number.isInteger(port) || port < 1 || port > 65535
+      ? 'not a port'
+      : !allowedPort(port)
+        ? "not one of the workspace's ports"
+        : undefined;
+  if (why) {
+    log(`gateway: refused forward to ${JSON.stringify(host.slice(0, 64))}:${port} for ${label}: ${why}`);
     reject();
     onDone();
     return undefined;

@@ -3,6 +3,7 @@
 // refused agent/X11 forwarding, and a stopping workspace closing its sessions.
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
+import path from 'node:path';
 import net from 'node:net';
 import ssh2 from 'ssh2';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -255,9 +256,17 @@ describe('gateway sftp without sftp-server', () => {
     try {
       const r = await runProcess('ssh', ['-F', g.client.configFile, '-s', g.client.host, 'sftp']);
       expect(r.code).toBe(1);
-      expect(r.stderr).toContain(
-        'runcode: sftp is not available on this server: no OpenSSH sftp-server found',
-      );
+      const line = /^runcode: file transfer needs OpenSSH's sftp-server on this machine: .+$/m;
+      expect(r.stderr).toMatch(line);
+      expect(r.stderr.trim().split('\n')).toHaveLength(1);
+      // What a person using the real sftp client sees.
+      const batch = path.join(g.root, 'batch');
+      fs.writeFileSync(batch, 'ls\n');
+      const s = await runProcess('sftp', ['-F', g.client.configFile, '-b', batch, g.client.host]);
+      expect(s.code).not.toBe(0);
+      expect(s.stderr).toMatch(line);
+      if (fs.existsSync('/usr/bin/apt-get'))
+        expect(s.stderr).toContain('apt-get install openssh-sftp-server');
     } finally {
       await g.close();
     }

@@ -8,6 +8,7 @@ import type { GatewayWorkspace } from './gatewayBackend.js';
 import { MAX_ENV_VARS, isAllowedEnv } from './gatewayEnv.js';
 import { commandEnv, findSftpServer, resizePty, spawnCommand, userShell } from './gatewayProcess.js';
 import type { PtyRequest } from './gatewayProcess.js';
+import { noSftpServerMessage } from './sftpServerStatus.js';
 
 export interface SessionContext {
   /** The workspace as it is now, or undefined if it is gone or not running. */
@@ -138,10 +139,7 @@ export class GatewaySession {
     if (!channel || !this.dirExists(channel, ws.dir)) return;
     if (!server) {
       this.ctx.log(`gateway: sftp requested by ${this.ctx.label} but no sftp-server is installed`);
-      channel.stderr.write(
-        `runcode: sftp is not available on this server: no OpenSSH sftp-server found ` +
-          `(looked in ${this.ctx.sftpServerPaths.join(', ')}); install openssh-sftp-server\n`,
-      );
+      channel.stderr.write(noSftpServerMessage());
       void finishChannel(channel, 1, null);
       return;
     }

@@ -5,9 +5,12 @@ import type { ApiContext } from './apiRoutes.js';
 import { handleApi } from './apiRoutes.js';
 import { HttpError, sendError, sendHtml, sendJson } from './httpUtil.js';
 import type { OAuthServer } from './oauthServer.js';
+import type { SftpServerStatus } from './sftpServerStatus.js';
 
 export interface HandlerContext extends ApiContext {
   oauth: OAuthServer;
+  /** Whether the gateway can serve SFTP here: `{path}` or `{install}` (src/server/sftpServerStatus.ts). */
+  sftpServer: () => SftpServerStatus;
   log: (line: string) => void;
 }
 
@@ -48,7 +51,13 @@ async function route(
     );
   }
   if (path === '/' && req.method === 'GET')
-    return sendJson(res, 200, { service: 'runcode-local-server', protocol: 'v1' });
+    // Public facts only (anyone on this machine may ask): what this is, and whether file
+    // transfer works here (`sftpServer.install` says how to fix it), for doctor.
+    return sendJson(res, 200, {
+      service: 'runcode-local-server',
+      protocol: 'v1',
+      sftpServer: ctx.sftpServer(),
+    });
   throw new HttpError(404, 'not_found', `no such call: ${path.slice(0, 100)}`);
 }
 

@@ -90,6 +90,7 @@ describe('authenticate', () => {
       name: 'api',
       dir: path.join(dir, 'api'),
       running: false,
+      ports: [],
     });
   });
 });

@@ -201,7 +201,15 @@ export class ServerStore implements GatewayBackend {
 
   workspace(id: string): GatewayWorkspace | undefined {
     const d = this.defs.get(id);
-    return d && { id: d.id, name: d.name, dir: d.dir, running: this.stateOf(id) === 'running' };
+    return (
+      d && {
+        id: d.id,
+        name: d.name,
+        dir: d.dir,
+        running: this.stateOf(id) === 'running',
+        ports: d.ports.map((p) => p.port),
+      }
+    );
   }
 
   onWorkspaceStopped(listener: (workspaceId: string) => void): () => void {

@@ -72,6 +72,36 @@ afterAll(async () => {
   if (tmp) fs.rmSync(tmp, { recursive: true, force: true });
 });
 
+describe("direct-tcpip reaches only the workspace's declared ports", () => {
+  it('refuses the control plane, the gateway itself and an undeclared port; the declared one works', async () => {
+    const { cfg } = await client('w', 'ws-api');
+    const w = (port: number | string) =>
+      runProcess('ssh', ['-F', cfg.configFile, '-o', 'BatchMode=yes', '-W', `127.0.0.1:${port}`, cfg.host], {
+        timeoutMs: 30_000,
+      });
+    const controlPlane = new URL(srv.endpoint).port;
+    const gateway = srv.gateway.split(':').at(-1)!;
+    const undeclared = await freePort();
+    for (const port of [controlPlane, gateway, undeclared]) {
+      const r = await w(port);
+      expect(r.code, `port ${port}`).not.toBe(0);
+      expect(r.stderr).toMatch(/open failed|administratively prohibited|forwarding failed/);
+    }
+    expect(logs.join('\n')).toMatch(
+      /refused forward to "127\.0\.0\.1":\d+ .*not one of the workspace's ports/,
+    );
+    const ok = await runProcess(
+      'sh',
+      [
+        '-c',
+        `printf 'GET / HTTP/1.0\\r\\n\\r\\n' | ssh -F '${cfg.configFile}' -W 127.0.0.1:${srv.apiPort} ${cfg.host}`,
+      ],
+      { timeoutMs: 30_000 },
+    );
+    expect(ok.stdout).toContain(API_PAGE);
+  });
+});
+
 describe('ssh through the gateway with a pass', () => {
   it('runs a command in the workspace directory, with the pinned host key', async () => {
     const { cfg, pass } = await client('a', 'ws-api');

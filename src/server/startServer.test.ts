@@ -6,6 +6,7 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { generateEd25519KeyPair } from '../core/ssh/opensshKey.js';
 import type { SshPass, Workspace } from '../shared/protocol.js';
+import { sftpServerStatus } from './sftpServerStatus.js';
 import { startServer } from './startServer.js';
 import { httpsRequest } from './testing/httpsRequest.js';
 import { startTestServer } from './testing/serverFixture.js';
@@ -159,5 +160,25 @@ describe('first run', () => {
     } finally {
       await srv.close();
     }
+  });
+});
+
+describe('GET / says whether file transfer works here (for doctor)', () => {
+  it('names the sftp-server it will run, or the command that installs one', async () => {
+    const srv = await startTestServer();
+    try {
+      const r = await httpsRequest(srv.endpoint, srv.ca, '/');
+      expect(r.status).toBe(200);
+      const body = r.json as { service: string; sftpServer: { path?: string; install?: string } };
+      expect(body.service).toBe('runcode-local-server');
+      expect(body.sftpServer).toEqual(sftpServerStatus());
+      if (body.sftpServer.path) expect(fs.existsSync(body.sftpServer.path)).toBe(true);
+    } finally {
+      await srv.close();
+    }
+    const none = sftpServerStatus(['/nonexistent/sftp-server']);
+    expect(none.path).toBeUndefined();
+    expect(none.install).toMatch(/\S/);
+    if (fs.existsSync('/usr/bin/apt-get')) expect(none.install).toBe('apt-get install openssh-sftp-server');
   });
 });

@@ -11,6 +11,7 @@ import { ensureOwnerSecret } from './ownerSecretFile.js';
 import { OAuthServer } from './oauthServer.js';
 import { createRequestHandler } from './requestHandler.js';
 import { ServerStore } from './serverStore.js';
+import { sftpServerStatus } from './sftpServerStatus.js';
 import { loadWorkspaceCatalog } from './workspaceCatalog.js';
 import { WorkspaceManager } from './workspaceManager.js';
 
@@ -110,8 +111,10 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   // Passes point at a gateway clients can reach: a wildcard bind is reached on loopback.
   const publicHost = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host;
 
+  let controlPort = 0;
   const gw = await startGateway({
     backend: store,
+    ownPorts: () => [controlPort],
     hostKey: hostKey.privateKey,
     host,
     port: opts.gatewayPort ?? 0,
@@ -148,12 +151,14 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
       log,
       now,
       passTtlSeconds: opts.passTtlSeconds ?? 1800,
+      sftpServer: () => sftpServerStatus(),
       gateway: () => ({ host: publicHost, port: gatewayPort, hostKey: hostKey.publicKey }),
     }),
   );
   let port: number;
   try {
     port = await listen(server, opts.port ?? 0, host);
+    controlPort = port;
   } catch (e) {
     await Promise.all([events.close(), gatewayClose()]);
     throw e;

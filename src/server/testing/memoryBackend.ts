@@ -16,8 +16,14 @@ export class MemoryBackend implements GatewayBackend {
 
   constructor(private readonly now: () => number = Date.now) {}
 
-  addWorkspace(ws: { id: string; name: string; dir: string; running?: boolean }): GatewayWorkspace {
-    const w = { running: true, ...ws };
+  addWorkspace(ws: {
+    id: string;
+    name: string;
+    dir: string;
+    running?: boolean;
+    ports?: readonly number[] | 'any';
+  }): GatewayWorkspace {
+    const w = { running: true, ports: 'any' as const, ...ws };
     this.workspaces.set(w.id, w);
     return w;
   }
