@@ -8,8 +8,10 @@ import { UsageError } from '../defineCommand.js';
 export function agentMessage(e: unknown): string {
   if (isRuncodeError(e)) {
     if (e.code === 'not_running') {
-      // "api is stopped; start it first (`runcode start api`, or connect with --start)"
-      return e.message.replace(/; start it first .*$/, '; call connect with start: true');
+      // The CLI's "api is stopped; start it first (`runcode start api`, ...)" in this server's terms.
+      return e.message
+        .replace(/; start it .*$/, '; call connect with start: true')
+        .replace(/; wait for it .*$/, '; call connect, which waits until it runs');
     }
     return e.message;
   }

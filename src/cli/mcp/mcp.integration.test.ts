@@ -7,6 +7,7 @@ import path from 'node:path';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { AjvJsonSchemaValidator } from '@modelcontextprotocol/sdk/validation/ajv';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readAttached } from '../../core/state/attachment.js';
 import type { CliServer } from '../testing/cliSandbox.js';
 import { CliSandbox, requireBuiltCli, startCliServer } from '../testing/cliSandbox.js';
 import type { McpSession } from '../testing/mcpSession.js';
@@ -133,7 +134,8 @@ describe('runcode mcp', () => {
       connected: true,
       attached: true,
     });
-    // The same connections.json as the CLI and the tray: `runcode list` sees it connected.
+    // The same attached.json and connections.json as the CLI and the tray.
+    expect(await readAttached(b.stateDir)).toBe('api');
     const cli = JSON.parse((await b.run(['list', '--json'])).stdout) as {
       name: string;
       connected: boolean;

@@ -2,6 +2,7 @@
 // attached workspace and every command still running (so a dropped client ends them all).
 import type { RuncodeApp } from '../../core/app/runcodeApp.js';
 import { ForwardManager } from '../../core/forwards/forwardManager.js';
+import { readAttached, writeAttached } from '../../core/state/attachment.js';
 import { UsageError } from '../defineCommand.js';
 import { workspaceName } from '../ensureConnected.js';
 import { SshLinks } from './sshLinks.js';
@@ -9,7 +10,6 @@ import { SshLinks } from './sshLinks.js';
 export class McpContext {
   readonly links: SshLinks;
   readonly forwards: ForwardManager;
-  private attachedName: string | undefined;
   private readonly running = new Set<AbortController>();
   private stopWatching: (() => void) | undefined;
   private refresherStarted = false;
@@ -19,21 +19,23 @@ export class McpContext {
     this.forwards = new ForwardManager({ getTarget: (w) => app.connections.target(w) });
   }
 
-  get attached(): string | undefined {
-    return this.attachedName;
+  /** The attached workspace: the same <state>/attached.json as `runcode connect` and the tray. */
+  attached(): Promise<string | undefined> {
+    return readAttached(this.app.opts.stateDir);
   }
 
-  attach(name: string | undefined): void {
-    this.attachedName = name;
+  attach(name: string | undefined): Promise<void> {
+    return writeAttached(this.app.opts.stateDir, name);
   }
 
   /**
    * The workspace a call is about: the one named, else the attached one, else the only connected
-   * one. Names are checked as the CLI checks them.
+   * one (the CLI's rule, in this server's words). Names are checked as the CLI checks them.
    */
   async workspace(name: string | undefined): Promise<string> {
     if (name !== undefined) return workspaceName(name);
-    if (this.attachedName) return this.attachedName;
+    const attached = await this.attached();
+    if (attached) return attached;
     const names = (await this.app.connections.list()).map((c) => c.name);
     if (names.length === 1) return names[0]!;
     throw new UsageError(

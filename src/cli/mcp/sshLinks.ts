@@ -6,7 +6,7 @@ import type { RuncodeApp } from '../../core/app/runcodeApp.js';
 import { RuncodeError } from '../../core/errors.js';
 import { connectSsh, mapSshError } from '../../core/ssh/sshConnection.js';
 import type { ConnectionRecord } from '../../core/state/connectionStore.js';
-import { ensureConnected } from '../ensureConnected.js';
+import { ensureConnected, notRunning } from '../ensureConnected.js';
 
 interface Link {
   client: Client;
@@ -69,14 +69,7 @@ export class SshLinks {
     const target = await this.app.connections.target(name);
     const client = await connectSsh(target).catch(async (e: unknown) => {
       // A stopped workspace shows as a refused key at the gateway; say what is really wrong.
-      const ws = await this.app.findWorkspace(name).catch(() => undefined);
-      if (ws && ws.state !== 'running') {
-        throw new RuncodeError(
-          'not_running',
-          `${name} is ${ws.state}; start it first (\`runcode start ${name}\`)`,
-        );
-      }
-      throw e;
+      throw (await notRunning(this.app, name)) ?? e;
     });
     const link: Link = { client, expiresAt: rec.pass.expiresAt, users: 0, closed: false, retired: false };
     // connectSsh leaves a no-op 'error' listener; this keeps the reason for a later failure.

@@ -45,7 +45,7 @@ export function registerWorkspaceTools(server: McpServer, ctx: McpContext): void
         signal: extra.signal,
         onProgress: say,
       });
-      ctx.attach(ws);
+      await ctx.attach(ws);
       await ctx.keepFresh();
       const info = {
         name: ws,
@@ -100,14 +100,18 @@ export function registerWorkspaceTools(server: McpServer, ctx: McpContext): void
 }
 
 export async function listWorkspaces(ctx: McpContext) {
-  const [workspaces, connections] = await Promise.all([ctx.app.listWorkspaces(), ctx.app.connections.list()]);
+  const [workspaces, connections, attached] = await Promise.all([
+    ctx.app.listWorkspaces(),
+    ctx.app.connections.list(),
+    ctx.attached(),
+  ]);
   const connected = new Set(connections.map((c) => c.name));
   const forwards = ctx.forwards.list();
   return workspaces.map((w) => ({
     name: w.name,
     state: w.state,
     connected: connected.has(w.name),
-    attached: ctx.attached === w.name,
+    attached: attached === w.name,
     workdir: w.workdir,
     ports: w.ports.map((p) => ({ port: p.port, ...(p.label ? { label: p.label } : {}) })),
     forwards: forwards
