@@ -19,6 +19,7 @@ import { lockDownSession, lockDownWebContents, PopoverWindow } from './popoverWi
 import { SafeStorageSecretStore } from './safeStorageSecretStore.js';
 import { SandboxProcess } from './sandboxProcess.js';
 import { AppTray } from './tray.js';
+import { TrayStore } from './trayStore.js';
 
 /** stderr and the tray's own log (<state>/logs/tray.log, redacted). */
 const log = (line: string) => {
@@ -143,6 +144,10 @@ async function main(): Promise<void> {
     },
   });
 
+  // The tray's own state (electron-store, schema-checked); a damaged file is reset, not fatal.
+  const ui = TrayStore.open(app.getPath('userData'));
+  if (ui.notice) log(ui.notice);
+
   const gate = new NoticeGate();
   function notify(notice: Notice): void {
     void settings.get().then(
@@ -159,6 +164,7 @@ async function main(): Promise<void> {
       () => undefined,
     );
   }
+  if (ui.notice) notify({ level: 'warning', message: ui.notice });
   const stopEvents = controller.subscribe((event, payload) => {
     tray.update();
     if (event === 'notice') {
