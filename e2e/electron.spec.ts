@@ -118,7 +118,7 @@ test.describe('the Electron app', () => {
 
   test('sandbox sign-in, start, connect: the popover shows the workspace connected', async () => {
     const page = await popover();
-    await page.getByRole('button', { name: 'Try the local sandbox' }).click();
+    await page.getByRole('button', { name: 'Try the local demo server' }).click();
     const row = page.getByRole('listitem', { name: /^api, / });
     await expect(row).toBeVisible({ timeout: 60_000 });
     await page.getByRole('button', { name: 'Start api' }).click();

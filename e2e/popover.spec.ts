@@ -61,9 +61,10 @@ test('first run: sign in shows progress and the link, cancel is quiet, approve s
   await expect(page.getByRole('tab', { name: 'Workspaces' })).toHaveAttribute('aria-selected', 'true');
 });
 
-test('try the local sandbox', async ({ page }) => {
+test('try the local demo server (which says it isolates nothing)', async ({ page }) => {
   await open(page, { signedIn: false });
-  await page.getByRole('button', { name: 'Try the local sandbox' }).click();
+  await expect(page.getByText(/commands run as you: they are not isolated from each other/)).toBeVisible();
+  await page.getByRole('button', { name: 'Try the local demo server' }).click();
   await expect(page.locator('.header .tag')).toHaveText('sandbox');
   await expect(row(page, 'api')).toBeVisible();
 });

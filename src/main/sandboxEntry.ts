@@ -1,7 +1,8 @@
-// The local sandbox server as its own process ("Try the local sandbox"): main forks this file with
+// The local demo server as its own process ("Try the local demo server"; not a sandbox: its
+// workspaces' commands run as the user): main forks this file with
 // Electron's utilityProcess (out/main/sandbox.js), or plain Node runs it. Prints the ready line on
-// stdout like `runcode server`, always auto-approves sign-in (it is the user's own machine and
-// own process), and stops on SIGTERM/SIGINT or a 'stop' message from the parent.
+// stdout like `runcode server`, auto-approves sign-in (the app reads the owner secret from
+// beside the CA, which only this user can; another local user gets nothing), and stops on SIGTERM/SIGINT or a 'stop' message from the parent.
 import fs from 'node:fs';
 import path from 'node:path';
 import { startServer } from '../server/startServer.js';
@@ -14,11 +15,11 @@ async function main(): Promise<void> {
   const i = process.argv.indexOf('--data');
   const dataDir = i >= 0 ? process.argv[i + 1] : undefined;
   if (!dataDir || !path.isAbsolute(dataDir)) {
-    process.stderr.write('sandbox: --data must name an absolute directory\n');
+    process.stderr.write('local demo server: --data must name an absolute directory\n');
     process.exit(2);
   }
   fs.mkdirSync(dataDir, { recursive: true, mode: 0o700 });
-  const log = (line: string) => process.stderr.write(`[sandbox] ${line}\n`);
+  const log = (line: string) => process.stderr.write(`[local demo server] ${line}\n`);
   const server = await startServer({ dataDir, autoApprove: true, log });
   let stopping: Promise<void> | undefined;
   const stop = () => {
@@ -38,6 +39,6 @@ async function main(): Promise<void> {
 }
 
 main().catch((e: unknown) => {
-  process.stderr.write(`sandbox: ${e instanceof Error ? e.message : String(e)}\n`);
+  process.stderr.write(`local demo server: ${e instanceof Error ? e.message : String(e)}\n`);
   process.exit(1);
 });

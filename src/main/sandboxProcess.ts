@@ -1,4 +1,5 @@
-// "Try the local sandbox": runs the local RunCode server in an Electron utility process (a Node
+// "Try the local demo server": runs the local RunCode server (not a sandbox: workspace commands
+// run as the user, in folders on this computer) in an Electron utility process (a Node
 // child without Electron's powers), data under <state>/sandbox, and hands the controller its
 // endpoint and CA once the ready line arrives. Stopped on quit.
 import fs from 'node:fs';
@@ -23,7 +24,7 @@ function entry(paths: AppPaths, dataDir: string): { module: string; args: string
   if (fs.existsSync(paths.sandboxEntry)) return { module: paths.sandboxEntry, args: ['--data', dataDir] };
   if (fs.existsSync(paths.devCli))
     return { module: paths.devCli, args: ['server', '--auto-approve', '--data', dataDir] };
-  throw new RuncodeError('sandbox_failed', 'the local sandbox server is not part of this build');
+  throw new RuncodeError('sandbox_failed', 'the local demo server is not part of this build');
 }
 
 export class SandboxProcess {
@@ -49,7 +50,10 @@ export class SandboxProcess {
     const dataDir = path.join(this.stateDir, 'sandbox');
     fs.mkdirSync(dataDir, { recursive: true, mode: 0o700 });
     const { module, args } = entry(this.paths, dataDir);
-    const child = utilityProcess.fork(module, args, { stdio: 'pipe', serviceName: 'RunCode sandbox server' });
+    const child = utilityProcess.fork(module, args, {
+      stdio: 'pipe',
+      serviceName: 'RunCode local demo server',
+    });
     this.child = child;
     let stderr = '';
     child.stderr?.on('data', (d: Buffer) => {
@@ -64,7 +68,7 @@ export class SandboxProcess {
         reject(
           new RuncodeError(
             'sandbox_failed',
-            `the local sandbox server did not start: ${why}${last ? ` (${last})` : ''}`,
+            `the local demo server did not start: ${why}${last ? ` (${last})` : ''}`,
           ),
         );
         child.kill();

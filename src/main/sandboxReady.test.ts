@@ -28,7 +28,7 @@ describe('parseSandboxReady', () => {
       JSON.stringify({ ...good, gateway: 1 }),
     ];
     for (const line of bad)
-      expect(() => parseSandboxReady(line), line).toThrow(/sandbox server gave a bad ready line/);
+      expect(() => parseSandboxReady(line), line).toThrow(/local demo server gave a bad ready line/);
   });
 });
 

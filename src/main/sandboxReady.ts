@@ -1,4 +1,4 @@
-// The local sandbox server's ready line (DESIGN.md, "The local RunCode server"): one JSON line on
+// The local demo server's ready line (DESIGN.md, "The local RunCode server"): one JSON line on
 // stdout, {endpoint, caFile, gateway}. Read from a child we started, but still checked before the
 // app signs in to it: loopback HTTPS only, an absolute CA path.
 import path from 'node:path';
@@ -14,7 +14,7 @@ const LOOPBACK = new Set(['127.0.0.1', '[::1]', 'localhost']);
 
 export function parseSandboxReady(line: string): SandboxReady {
   const bad = (why: string) =>
-    new RuncodeError('sandbox_failed', `the local sandbox server gave a bad ready line (${why})`);
+    new RuncodeError('sandbox_failed', `the local demo server gave a bad ready line (${why})`);
   let json: unknown;
   try {
     json = JSON.parse(line);
@@ -49,7 +49,7 @@ export class FirstLine {
     const nl = this.buf.indexOf('\n');
     if (nl < 0) {
       if (this.buf.length > 64 * 1024)
-        throw new RuncodeError('sandbox_failed', 'the sandbox server wrote no ready line');
+        throw new RuncodeError('sandbox_failed', 'the local demo server wrote no ready line');
       return undefined;
     }
     this.done = true;

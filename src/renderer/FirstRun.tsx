@@ -1,4 +1,5 @@
-// First run (or signed out): sign in to a RunCode endpoint, or try the local sandbox.
+// First run (or signed out): sign in to a RunCode endpoint, or try the local demo server (which
+// isolates nothing, and says so).
 import { useState } from 'react';
 import { Spinner } from './Spinner.js';
 import { usePopover } from './usePopover.js';
@@ -70,13 +71,16 @@ export function FirstRun() {
       >
         {sandboxBusy ? (
           <>
-            <Spinner small /> Starting the sandbox…
+            <Spinner small /> Starting the local demo server…
           </>
         ) : (
-          'Try the local sandbox'
+          'Try the local demo server'
         )}
       </button>
-      <p className="hint muted">Runs a RunCode server on this computer: no account needed.</p>
+      <p className="hint muted">
+        Runs a RunCode server on this computer, no account needed. Its workspaces are folders on this computer
+        and their commands run as you: they are not isolated from each other or from your files.
+      </p>
       <div className="footer-links">
         <button type="button" className="link" onClick={() => setView('doctor')}>
           Something not working? Run the doctor

@@ -1,4 +1,4 @@
-// Signing in to the local sandbox server (started with --auto-approve): no person needs to click
+// Signing in to the local demo server (started with --auto-approve): no person needs to click
 // Approve, so instead of a browser we follow the authorize redirect ourselves. The redirect must
 // go back to our own loopback listener; anything else is refused.
 import http from 'node:http';
@@ -19,18 +19,21 @@ export function followAutoApprove(caFile: string): (url: string) => Promise<void
             reject(
               new RuncodeError(
                 'sandbox_failed',
-                `the sandbox did not approve the sign-in (HTTP ${res.statusCode})`,
+                `the local demo server did not approve the sign-in (HTTP ${res.statusCode})`,
               ),
             );
         })
         .on('timeout', function (this: http.ClientRequest) {
-          this.destroy(new RuncodeError('sandbox_failed', 'the sandbox did not answer'));
+          this.destroy(new RuncodeError('sandbox_failed', 'the local demo server did not answer'));
         })
         .on('error', reject);
     });
     const target = new URL(location);
     if (target.protocol !== 'http:' || target.hostname !== '127.0.0.1') {
-      throw new RuncodeError('sandbox_failed', 'the sandbox redirected somewhere other than this app');
+      throw new RuncodeError(
+        'sandbox_failed',
+        'the local demo server redirected somewhere other than this app',
+      );
     }
     // Not awaited: signIn answers this request only after openUrl returns and the code is
     // exchanged, so waiting for the answer here would wait forever.
