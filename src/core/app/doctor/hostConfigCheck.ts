@@ -22,7 +22,7 @@ export function hostConfigCheck(i: HostConfigInput): DoctorCheck {
   const alias = `runcode.${i.entry.name}`;
   const base = {
     id: `config-wins:${i.where === 'own' ? '' : 'user:'}${i.entry.name}`,
-    title: `${alias} resolves to RunCode's settings (${i.where === 'own' ? 'own ssh config' : i.configPath})`,
+    title: `${alias} resolves to our settings ${i.where === 'own' ? '(own ssh config)' : `in ${i.configPath}`}`,
   };
   if (i.sshG.code !== 0) {
     return {
