@@ -5,6 +5,7 @@
 // the order rotating, as a user's shell runs `bin/runcode` (the bundle when built, else dist/).
 //
 //   npx tsx bench/figures/cli.ts [--cli-rounds 15]
+import '../lib/quietHome.js';
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';

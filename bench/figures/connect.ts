@@ -5,6 +5,7 @@
 // whole chain, that round trip plus `ssh runcode.NAME true` on an alias already connected.
 //
 //   npx tsx bench/figures/connect.ts [--connect-rounds 30]
+import '../lib/quietHome.js';
 import { spawn } from 'node:child_process';
 import { performance } from 'node:perf_hooks';
 import type { ConnectionsDeps } from '../../src/core/app/connections.js';
