@@ -93,6 +93,15 @@ export function Settings() {
           />
           Notifications (workspace ready, sign-in needed)
         </label>
+        <label className="check">
+          <input
+            type="checkbox"
+            checked={settings ? settings.autoUpdate !== false : false}
+            disabled={!settings}
+            onChange={(e) => void save({ autoUpdate: e.target.checked })}
+          />
+          Check for updates automatically
+        </label>
       </section>
 
       <section aria-labelledby="set-ssh">

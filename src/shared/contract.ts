@@ -84,6 +84,8 @@ export interface Settings {
   defaultEditor: EditorId;
   launchAtLogin: boolean;
   notifications: boolean;
+  /** Check for, download and offer tray updates (the off switch); absent means on. */
+  autoUpdate?: boolean;
   /**
    * The user let RunCode keep a removable block in ~/.ssh/config, for the editors that read it
    * (VS Code, Cursor, Windsurf, Zed, JetBrains Gateway). Off by default: RunCode's own ssh uses

@@ -41,6 +41,7 @@ export const CALL_SCHEMAS = {
       defaultEditor: z.enum(EDITOR_IDS).optional(),
       launchAtLogin: z.boolean().optional(),
       notifications: z.boolean().optional(),
+      autoUpdate: z.boolean().optional(),
       sshConfigOptIn: z.boolean().optional(),
     })
     .strict(),

@@ -114,6 +114,7 @@ function publicSettings(s: Settings): Settings {
     defaultEditor: s.defaultEditor,
     launchAtLogin: s.launchAtLogin,
     notifications: s.notifications,
+    autoUpdate: s.autoUpdate,
     sshConfigOptIn: s.sshConfigOptIn,
   };
 }
