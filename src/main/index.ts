@@ -20,6 +20,9 @@ import { SafeStorageSecretStore } from './safeStorageSecretStore.js';
 import { SandboxProcess } from './sandboxProcess.js';
 import { AppTray } from './tray.js';
 import { TrayStore } from './trayStore.js';
+import { electronUpdateBackend } from './electronUpdateBackend.js';
+import { Updater } from '../core/updates/updater.js';
+import { systemClock } from '../core/clock.js';
 
 /** stderr and the tray's own log (<state>/logs/tray.log, redacted). */
 const log = (line: string) => {
@@ -68,8 +71,10 @@ async function main(): Promise<void> {
   fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
   const secrets = await SafeStorageSecretStore.open({ stateDir: dir, safeStorage, log });
   if (secrets.warning) log(secrets.warning);
+  let updater: Updater | undefined;
   const settings = new ObservedSettings(new SettingsFile(dir), (next, patch) => {
     if ('launchAtLogin' in patch) applyLoginItem(next);
+    if ('autoUpdate' in patch) void updater?.settingsChanged();
   });
   const runcode = new RuncodeApp({ stateDir: dir, sshConfigPath: sshConfigPath(), secrets, settings });
   const sandbox = new SandboxProcess(paths, dir, log);
@@ -120,7 +125,10 @@ async function main(): Promise<void> {
   const tray = new AppTray({
     iconDir: paths.trayIconDir,
     state: () => controller.trayState(),
-    model: () => controller.menuModel(),
+    model: () => ({
+      ...controller.menuModel(),
+      ...(updater?.state.kind === 'ready' ? { updateReady: updater.state.version } : {}),
+    }),
     onClick: (bounds) => popover.toggle(bounds),
     actions: {
       connect: (name) =>
@@ -135,6 +143,7 @@ async function main(): Promise<void> {
       stop: (name) => invoke('workspaces:stop', { name }),
       show: () => popover.show(tray.bounds()),
       showLogs: () => invoke('logs:show', undefined),
+      restartToUpdate: () => void updater?.restartToUpdate(),
       saveDiagnostics: () =>
         invoke('diagnostics:save', undefined, (v) => {
           const { path } = v as { path?: string };
@@ -194,6 +203,7 @@ async function main(): Promise<void> {
       ['power monitor', () => void powerMonitor.off('resume', resume).off('unlock-screen', resume)],
       ['events', stopEvents],
       ['ipc', stopIpc],
+      ['updater', () => updater?.dispose()],
       ['controller', () => controller.dispose()],
       ['sandbox', () => sandbox.stop()],
       ['core', () => runcode.dispose()],
@@ -213,6 +223,23 @@ async function main(): Promise<void> {
     log(`start: ${e instanceof Error ? e.message : String(e)}`);
   }
   tray.update();
+
+  // Updates only in a packaged app (electron-updater reads the app-update.yml packaging writes).
+  if (app.isPackaged) {
+    updater = new Updater({
+      backend: await electronUpdateBackend(log),
+      clock: systemClock,
+      enabled: async () => (await settings.get()).autoUpdate !== false,
+      notify: (message) => notify({ level: 'info', message }),
+      onState: (s) => {
+        log(
+          `update: ${s.kind}${'version' in s ? ` ${s.version}` : ''}${'message' in s ? `: ${s.message}` : ''}`,
+        );
+        tray.update();
+      },
+    });
+    await updater.start();
+  }
 }
 
 if (!app.requestSingleInstanceLock()) {

@@ -47,11 +47,14 @@ describe('logs, diagnostics and update items', () => {
       saveDiagnostics: () => calls.push('diagnostics'),
       restartToUpdate: () => calls.push('restart'),
     };
-    const items = trayMenuTemplate('idle', model, more);
+    expect(trayMenuTemplate('idle', model, more).map((i) => i.label)).not.toContain(
+      'Restart to update (0.2.0)',
+    );
+    const items = trayMenuTemplate('idle', { ...model, updateReady: '0.2.0' }, more);
     const labels = items.map((i) => i.label ?? `-${i.type}`);
     expect(labels.slice(-8)).toEqual([
       '-separator',
-      'Restart to update',
+      'Restart to update (0.2.0)',
       'Show logs',
       'Save diagnostics...',
       '-separator',
@@ -59,7 +62,8 @@ describe('logs, diagnostics and update items', () => {
       '-separator',
       'Quit RunCode Tray',
     ]);
-    for (const l of ['Restart to update', 'Show logs', 'Save diagnostics...']) find(items, l)!.click!();
+    for (const l of ['Restart to update (0.2.0)', 'Show logs', 'Save diagnostics...'])
+      find(items, l)!.click!();
     expect(calls).toEqual(['restart', 'logs', 'diagnostics']);
   });
 });

@@ -5,6 +5,8 @@ export type TrayState = 'signed-out' | 'idle' | 'running' | 'attention';
 
 export interface TrayMenuModel {
   workspaces: { name: string; state: string; connected: boolean }[];
+  /** A downloaded update waiting for a restart (its version). */
+  updateReady?: string;
 }
 
 export interface TrayMenuActions {
@@ -17,7 +19,7 @@ export interface TrayMenuActions {
   /** "Show logs" and "Save diagnostics..." (shown when given). */
   showLogs?(): void;
   saveDiagnostics?(): void;
-  /** "Restart to update", shown while an update is downloaded and waiting. */
+  /** "Restart to update", shown while `model.updateReady` says one is downloaded. */
   restartToUpdate?(): void;
 }
 
@@ -94,7 +96,8 @@ export function trayMenuTemplate(state: TrayState, model: TrayMenuModel, a: Tray
     if (more > 0) items.push({ label: `${more} more in RunCode Tray...`, click: () => a.show() });
   }
   const extra: MenuItemSpec[] = [];
-  if (a.restartToUpdate) extra.push({ label: 'Restart to update', click: () => a.restartToUpdate?.() });
+  if (a.restartToUpdate && model.updateReady)
+    extra.push({ label: `Restart to update (${model.updateReady})`, click: () => a.restartToUpdate?.() });
   if (a.showLogs) extra.push({ label: 'Show logs', click: () => a.showLogs?.() });
   if (a.saveDiagnostics) extra.push({ label: 'Save diagnostics...', click: () => a.saveDiagnostics?.() });
   if (extra.length) items.push({ type: 'separator' }, ...extra);
