@@ -23,6 +23,7 @@ import { TrayStore } from './trayStore.js';
 import { electronUpdateBackend } from './electronUpdateBackend.js';
 import { Updater } from '../core/updates/updater.js';
 import { systemClock } from '../core/clock.js';
+import { linuxAutostartEnabled, setLinuxAutostart } from '../core/desktop/autostart.js';
 
 /** stderr and the tray's own log (<state>/logs/tray.log, redacted). */
 const log = (line: string) => {
@@ -44,12 +45,23 @@ async function disposeAll(steps: [string, () => Promise<void> | void][]): Promis
   }
 }
 
+/** Linux: what the autostart entry starts (an AppImage runs from its own path, not the mount). */
+const linuxAutostart = () => ({ execPath: process.env.APPIMAGE ?? process.execPath });
+
 function applyLoginItem(s: Pick<StoredSettings, 'launchAtLogin'>): void {
-  // macOS and Windows only; Linux has no login-item API in Electron (an autostart .desktop file
-  // would be the way there).
   if (process.platform === 'darwin' || process.platform === 'win32') {
     app.setLoginItemSettings({ openAtLogin: s.launchAtLogin });
+  } else if (process.platform === 'linux' && app.isPackaged) {
+    // Electron's login items do not cover Linux: the freedesktop autostart entry does.
+    setLinuxAutostart(s.launchAtLogin, linuxAutostart()).catch((e: unknown) =>
+      log(`launch at login: ${e instanceof Error ? e.message : String(e)}`),
+    );
   }
+}
+
+async function loginItemEnabled(): Promise<boolean> {
+  if (process.platform === 'linux') return linuxAutostartEnabled(linuxAutostart());
+  return app.getLoginItemSettings().openAtLogin;
 }
 
 async function main(): Promise<void> {
@@ -215,7 +227,7 @@ async function main(): Promise<void> {
   await popover.load();
   // Only when it differs: a user's own login item is not rewritten on every launch.
   const saved = await settings.get().catch(() => undefined);
-  if (saved && app.getLoginItemSettings().openAtLogin !== saved.launchAtLogin) applyLoginItem(saved);
+  if (saved && (await loginItemEnabled()) !== saved.launchAtLogin) applyLoginItem(saved);
   try {
     await controller.start();
   } catch (e) {
