@@ -34,13 +34,21 @@ async function withDamaged(
   const p = path.join(b.stateDir, file);
   const good = fs.readFileSync(p);
   fs.writeFileSync(p, bytes);
+  // A failed command is logged to <state>/logs on purpose (`runcode logs`); nothing else may change.
+  const logs = path.join(b.stateDir, 'logs');
+  const snapshot = () =>
+    Object.fromEntries(
+      Object.entries(fileSnapshot([b.stateDir, path.dirname(b.sshConfig)])).filter(
+        ([f]) => !f.startsWith(logs),
+      ),
+    );
   try {
-    const before = fileSnapshot([b.stateDir, path.dirname(b.sshConfig)]);
+    const before = snapshot();
     await fn(async (args) => {
       const r = await b.run(args);
       expect({ args, code: r.code }).toEqual({ args, code: 1 });
       expect(r.stderr).not.toMatch(/unexpected error|\n\s+at /);
-      expect(fileSnapshot([b.stateDir, path.dirname(b.sshConfig)])).toEqual(before);
+      expect(snapshot()).toEqual(before);
       return r;
     });
   } finally {
