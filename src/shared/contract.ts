@@ -76,6 +76,18 @@ export interface SessionView {
   signInUrl?: string;
   /** The local sandbox server is running inside the app. */
   sandbox: boolean;
+  /** Tray updates (absent where the app cannot update itself, e.g. a development build). */
+  update?: UpdateView;
+}
+
+export interface UpdateView {
+  state: 'disabled' | 'idle' | 'checking' | 'downloading' | 'ready' | 'failed';
+  /** The version being downloaded or ready to install. */
+  version?: string;
+  /** Why the last check or download failed. */
+  message?: string;
+  /** ISO time of the last check that found nothing new. */
+  checkedAt?: string;
 }
 
 export interface Settings {
@@ -156,6 +168,10 @@ export interface Calls {
   'diagnostics:save': () => { path?: string };
   /** Shows the logs folder in the file manager; resolves with its path. */
   'logs:show': () => { path: string };
+  /** Checks for an update now (and downloads it). Failures come back as state `failed` with a message. Rejects `not_supported` in a build that cannot update. */
+  'update:check': () => UpdateView;
+  /** Quits and installs the downloaded update. Rejects `not_ready` when none is downloaded. */
+  'update:restart': () => void;
   /** Hides the popover (Esc with nothing left to close in the page). Resolves always. */
   'window:hide': () => void;
 }
@@ -195,6 +211,8 @@ export const CHANNELS = [
   'doctor:run',
   'diagnostics:save',
   'logs:show',
+  'update:check',
+  'update:restart',
   'window:hide',
 ] as const satisfies readonly Channel[];
 

@@ -50,5 +50,7 @@ export const CALL_SCHEMAS = {
   'doctor:run': none,
   'diagnostics:save': none,
   'logs:show': none,
+  'update:check': none,
+  'update:restart': none,
   'window:hide': none,
 } satisfies Record<Channel, z.ZodType>;

@@ -40,6 +40,8 @@ function handlers(c: TrayController): Handlers {
     'doctor:run': () => c.actions.doctor(),
     'diagnostics:save': () => c.diagnostics.save(),
     'logs:show': () => c.diagnostics.showLogs(),
+    'update:check': () => c.updates.check(),
+    'update:restart': () => c.updates.restart(),
     'window:hide': () => c.hideWindow(),
   };
 }
