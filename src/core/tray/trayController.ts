@@ -22,6 +22,8 @@ import type { RouterPort } from '../../shared/contract.js';
 import type { DiagnosticsShell } from '../desktop/diagnosticsActions.js';
 import { DiagnosticsActions } from '../desktop/diagnosticsActions.js';
 import { LinkHealth } from '../desktop/linkHealth.js';
+import { UpdateActions } from '../desktop/updateActions.js';
+import type { UpdateBackend } from '../updates/updater.js';
 import { DesktopActions } from './desktopActions.js';
 import { forwardViews, workspaceViews } from './views.js';
 
@@ -49,6 +51,8 @@ export interface TrayControllerOptions {
   linkDownGraceMs?: number;
   /** Save dialog, file manager and versions for "Show logs" and "Save diagnostics...". */
   diagnostics?: DiagnosticsShell;
+  /** Where updates come from (main: electron-updater in a packaged app); none: no updates. */
+  updates?: UpdateBackend;
 }
 
 export class TrayController {
@@ -57,6 +61,8 @@ export class TrayController {
   readonly actions: DesktopActions;
   /** "Show logs" and "Save diagnostics...". */
   readonly diagnostics: DiagnosticsActions;
+  /** Update checks, "Check now", "Restart to update". */
+  readonly updates: UpdateActions;
   private readonly app: RuncodeApp;
   private readonly listeners = new Set<<E extends EventName>(event: E, payload: Events[E]) => void>();
   private readonly pending = new Map<string, 'start' | 'stop'>();
@@ -92,7 +98,10 @@ export class TrayController {
       platform: o.platform ?? process.platform,
       ...(o.env ? { env: o.env } : {}),
       ...(o.spawn ? { spawn: o.spawn } : {}),
-      ...(o.onSettingsChanged ? { onSettingsChanged: o.onSettingsChanged } : {}),
+      onSettingsChanged: (s) => {
+        o.onSettingsChanged?.(s);
+        this.updates.settingsChanged();
+      },
       known: (name) => ({
         workspace: this.workspaces.find((w) => w.name === name),
         connection: this.connections.find((c) => c.name === name),
@@ -100,6 +109,12 @@ export class TrayController {
       connect: (name) => this.connect(name).then(() => undefined),
     });
     this.diagnostics = new DiagnosticsActions(this.app, o.diagnostics);
+    this.updates = new UpdateActions({
+      app: this.app,
+      ...(o.updates ? { backend: o.updates } : {}),
+      notice: (m) => this.notice('info', m),
+      changed: () => this.emit('session:changed', this.sessionView()),
+    });
     this.router = createRouter(this);
   }
 
@@ -108,6 +123,7 @@ export class TrayController {
     this.signedIn = await this.app.session.signedIn();
     this.extraPorts = (await this.app.settings.get()).extraPorts;
     if (this.signedIn) await this.startSignedIn();
+    this.updates.start();
     this.emit('session:changed', this.sessionView());
   }
 
@@ -132,8 +148,10 @@ export class TrayController {
     return this.workspaces.some((w) => w.state === 'running') ? 'running' : 'idle';
   }
 
-  menuModel(): { workspaces: { name: string; state: string; connected: boolean }[] } {
+  menuModel(): { workspaces: { name: string; state: string; connected: boolean }[]; updateReady?: string } {
+    const ready = this.updates.readyVersion();
     return {
+      ...(ready ? { updateReady: ready } : {}),
       workspaces: this.workspaceList().map((w) => ({ name: w.name, state: w.state, connected: w.connected })),
     };
   }
@@ -149,6 +167,7 @@ export class TrayController {
       liveMode: this.feed?.mode ?? 'offline',
       ...(this.signInUrl ? { signInUrl: this.signInUrl } : {}),
       sandbox: this.sandbox !== undefined,
+      ...(this.updates.view() ? { update: this.updates.view() } : {}),
     };
   }
 
@@ -270,6 +289,7 @@ export class TrayController {
     await this.forwards.dispose().catch(() => undefined);
     await this.sandbox?.stop().catch(() => undefined);
     this.health.dispose();
+    this.updates.dispose();
     this.listeners.clear();
   }
 
