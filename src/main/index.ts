@@ -21,8 +21,6 @@ import { SandboxProcess } from './sandboxProcess.js';
 import { AppTray } from './tray.js';
 import { TrayStore } from './trayStore.js';
 import { electronUpdateBackend } from './electronUpdateBackend.js';
-import { Updater } from '../core/updates/updater.js';
-import { systemClock } from '../core/clock.js';
 import { linuxAutostartEnabled, setLinuxAutostart } from '../core/desktop/autostart.js';
 
 /** stderr and the tray's own log (<state>/logs/tray.log, redacted). */
@@ -83,14 +81,15 @@ async function main(): Promise<void> {
   fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
   const secrets = await SafeStorageSecretStore.open({ stateDir: dir, safeStorage, log });
   if (secrets.warning) log(secrets.warning);
-  let updater: Updater | undefined;
   const settings = new ObservedSettings(new SettingsFile(dir), (next, patch) => {
     if ('launchAtLogin' in patch) applyLoginItem(next);
-    if ('autoUpdate' in patch) void updater?.settingsChanged();
   });
   const runcode = new RuncodeApp({ stateDir: dir, sshConfigPath: sshConfigPath(), secrets, settings });
   const sandbox = new SandboxProcess(paths, dir, log);
+  // Updates only in a packaged app (electron-updater reads the app-update.yml packaging writes).
+  const updates = app.isPackaged ? await electronUpdateBackend(log) : undefined;
   const controller = new TrayController({
+    ...(updates ? { updates } : {}),
     app: runcode,
     // The editor launcher's allowlist is the only way to the OS URL opener.
     openUrl: (url) => shell.openExternal(assertAllowedUrl(url)),
@@ -137,10 +136,7 @@ async function main(): Promise<void> {
   const tray = new AppTray({
     iconDir: paths.trayIconDir,
     state: () => controller.trayState(),
-    model: () => ({
-      ...controller.menuModel(),
-      ...(updater?.state.kind === 'ready' ? { updateReady: updater.state.version } : {}),
-    }),
+    model: () => controller.menuModel(),
     onClick: (bounds) => popover.toggle(bounds),
     actions: {
       connect: (name) =>
@@ -155,7 +151,7 @@ async function main(): Promise<void> {
       stop: (name) => invoke('workspaces:stop', { name }),
       show: () => popover.show(tray.bounds()),
       showLogs: () => invoke('logs:show', undefined),
-      restartToUpdate: () => void updater?.restartToUpdate(),
+      restartToUpdate: () => invoke('update:restart', undefined),
       saveDiagnostics: () =>
         invoke('diagnostics:save', undefined, (v) => {
           const { path } = v as { path?: string };
@@ -215,7 +211,6 @@ async function main(): Promise<void> {
       ['power monitor', () => void powerMonitor.off('resume', resume).off('unlock-screen', resume)],
       ['events', stopEvents],
       ['ipc', stopIpc],
-      ['updater', () => updater?.dispose()],
       ['controller', () => controller.dispose()],
       ['sandbox', () => sandbox.stop()],
       ['core', () => runcode.dispose()],
@@ -235,23 +230,6 @@ async function main(): Promise<void> {
     log(`start: ${e instanceof Error ? e.message : String(e)}`);
   }
   tray.update();
-
-  // Updates only in a packaged app (electron-updater reads the app-update.yml packaging writes).
-  if (app.isPackaged) {
-    updater = new Updater({
-      backend: await electronUpdateBackend(log),
-      clock: systemClock,
-      enabled: async () => (await settings.get()).autoUpdate !== false,
-      notify: (message) => notify({ level: 'info', message }),
-      onState: (s) => {
-        log(
-          `update: ${s.kind}${'version' in s ? ` ${s.version}` : ''}${'message' in s ? `: ${s.message}` : ''}`,
-        );
-        tray.update();
-      },
-    });
-    await updater.start();
-  }
 }
 
 if (!app.requestSingleInstanceLock()) {
