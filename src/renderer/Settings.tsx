@@ -2,6 +2,7 @@
 import { useEffect } from 'react';
 import type { EditorId } from '../shared/contract.js';
 import { Spinner } from './Spinner.js';
+import { UpdateRow } from './UpdateRow.js';
 import { usePopover } from './usePopover.js';
 
 const LIVE_TEXT = {
@@ -102,6 +103,7 @@ export function Settings() {
           />
           Check for updates automatically
         </label>
+        <UpdateRow />
       </section>
 
       <section aria-labelledby="set-ssh">
