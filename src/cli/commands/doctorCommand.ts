@@ -6,9 +6,11 @@ export const doctorCommand = defineCommand({
   name: 'doctor',
   usage: `usage: runcode doctor [--json]
 
-Preflight: the OpenSSH client, the control plane over HTTPS, the token, the ssh config block
-(well formed and winning, checked with \`ssh -G\`), key permissions, and the gateway with the
-pinned host key. Exits 1 when a check fails.
+Preflight: the OpenSSH client, the control plane over HTTPS, the token, RunCode's own ssh config
+and (when you opted in with \`config-ssh\`) the block in yours: every host checked with \`ssh -G\`
+for each pinned option, and options another section adds (IdentityFile, CertificateFile, SendEnv,
+forwards) reported with the fix; the pinned gateway key per workspace (\`ssh-keygen -F\`), key
+permissions, and the gateway answering with that key. Exits 1 when a check fails.
 `,
   options: { json: { type: 'boolean' } },
   run: ({ values }) =>

@@ -114,3 +114,29 @@ describe('KnownHosts', () => {
     expect(fs.readFileSync(kh.path).equals(before)).toBe(true);
   });
 });
+
+describe('KnownHosts.ensurePinned (what ssh-keygen -F finds)', () => {
+  it('leaves good pins alone, repairs torn, missing, stale and extra ones', async () => {
+    const kh = new KnownHosts(state);
+    const key = hostKey();
+    const other = hostKey();
+    expect(await kh.ensurePinned('runcode-gateway.api', [key])).toBe(true); // nothing yet
+    expect(await kh.ensurePinned('runcode-gateway.api', [key])).toBe(false);
+    const mtime = fs.statSync(kh.path).mtimeMs;
+    expect(await kh.ensurePinned('runcode-gateway.api', [key])).toBe(false);
+    expect(fs.statSync(kh.path).mtimeMs).toBe(mtime); // no write when right
+
+    const good = fs.readFileSync(kh.path, 'utf8');
+    fs.writeFileSync(kh.path, good.slice(0, 45)); // torn
+    expect(await kh.ensurePinned('runcode-gateway.api', [key])).toBe(true);
+    expect(keygenF('runcode-gateway.api', kh.path).out).toContain(canonical(key));
+
+    await kh.pin('runcode-gateway.api', [other]); // stale
+    expect(await kh.ensurePinned('runcode-gateway.api', [key])).toBe(true);
+    fs.appendFileSync(kh.path, `runcode-gateway.api ${canonical(other)}\n`); // an extra one
+    expect(await kh.ensurePinned('runcode-gateway.api', [key])).toBe(true);
+    const found = keygenF('runcode-gateway.api', kh.path);
+    expect(found.out).toContain(canonical(key));
+    expect(found.out).not.toContain(canonical(other));
+  });
+});

@@ -1,6 +1,7 @@
 // The app's own known_hosts (`<state>/known_hosts`): the gateway host keys each pass pins,
 // one `ALIAS ssh-ed25519 AAAA...` line per key, under a HostKeyAlias. The user's
 // ~/.ssh/known_hosts is never touched. Lines for other aliases are kept byte for byte.
+import { execFile } from 'node:child_process';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { RuncodeError } from '../errors.js';
@@ -57,6 +58,36 @@ export class KnownHosts {
   async unpin(alias: string): Promise<void> {
     checkAlias(alias);
     await this.rewrite(alias, []);
+  }
+
+  /**
+   * Makes sure OpenSSH finds exactly `keys` for `alias` (a damaged, truncated or stale
+   * known_hosts makes ssh fail with "Host key verification failed" while everything else looks
+   * fine); re-pins when it does not. True when it had to repair. For `config-ssh`, the agent and
+   * doctor's fix, with the keys from the connection record.
+   */
+  async ensurePinned(alias: string, keys: readonly string[]): Promise<boolean> {
+    checkAlias(alias);
+    const want = keys.map((k) => parseEd25519PublicKey(k)?.line).filter((k): k is string => !!k);
+    const have = await this.effectivePins(alias);
+    if (have && want.length === have.length && want.every((k) => have.includes(k))) return false;
+    await this.pin(alias, keys);
+    return true;
+  }
+
+  /** What `ssh-keygen -F` finds for `alias` (what ssh will use); our parser without ssh-keygen. */
+  private async effectivePins(alias: string): Promise<string[] | undefined> {
+    const r = await new Promise<{ code: number | string | undefined; stdout: string }>((resolve) =>
+      execFile('ssh-keygen', ['-F', alias, '-f', this.path], { encoding: 'utf8', timeout: 10_000 }, (e, stdout) =>
+        resolve({ code: e ? ((e as NodeJS.ErrnoException).code ?? 1) : 0, stdout }),
+      ),
+    );
+    if (r.code === 'ENOENT') return (await this.list(alias)).map((p) => p.key);
+    if (r.code !== 0) return undefined;
+    return r.stdout
+      .split('\n')
+      .filter((l) => l.trim() && !l.startsWith('#'))
+      .map((l) => parseEd25519PublicKey(l.trim().split(/\s+/).slice(1).join(' '))?.line ?? '');
   }
 
   /** Our pins (lines we could not parse are skipped, not trusted). */
