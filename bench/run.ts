@@ -13,7 +13,17 @@ import { printRows } from './lib/report.js';
 /** A group that runs longer than this is killed and reported as crashed. */
 const GROUP_TIMEOUT_S = Number(process.env.BENCH_GROUP_TIMEOUT ?? 600);
 
-export const GROUPS = ['cli', 'forward', 'connect', 'config', 'refresher', 'popover', 'idle', 'memory'] as const;
+export const GROUPS = [
+  'cli',
+  'mcp',
+  'forward',
+  'connect',
+  'config',
+  'refresher',
+  'popover',
+  'idle',
+  'memory',
+] as const;
 
 /** First line a tool prints about its version (`ssh -V` prints on stderr). */
 function version(cmd: string, args: string[]): string {
