@@ -4,6 +4,7 @@
 import net from 'node:net';
 import ssh2 from 'ssh2';
 import type { GatewayBackend } from './gatewayBackend.js';
+import { ConnectionCap } from './connectionCap.js';
 import { GatewayConnection } from './gatewayConnection.js';
 import { SFTP_SERVER_PATHS } from './gatewayProcess.js';
 
@@ -20,6 +21,8 @@ export interface GatewayOptions {
   sftpServerPaths?: readonly string[];
   /** More ports no forward may reach (the control plane's); the gateway's own always. */
   ownPorts?: () => readonly number[];
+  /** Open connections at most (default 256); idle unauthenticated ones make room first. */
+  maxConnections?: number;
 }
 
 export interface Gateway {
@@ -36,12 +39,14 @@ export function startGateway(opts: GatewayOptions): Promise<Gateway> {
   const ssh = new ssh2.Server({ hostKeys: [opts.hostKey], ident: 'RunCode-Gateway' });
   const sockets = new Map<string, net.Socket>();
   const connections = new Set<GatewayConnection>();
+  const cap = new ConnectionCap(opts.maxConnections ?? 256, log, 'gateway');
   let closing = false;
 
   const tcp = net.createServer((socket) => {
     socket.on('error', () => {});
     if (closing) return void socket.destroy();
     socket.setNoDelay(true);
+    if (!cap.admit(socket)) return;
     const key = socketKey(socket.remoteAddress, socket.remotePort);
     sockets.set(key, socket);
     socket.once('close', () => sockets.delete(key));
@@ -65,6 +70,8 @@ export function startGateway(opts: GatewayOptions): Promise<Gateway> {
       socket,
       () => connections.delete(conn),
     );
+    // Signed in: no longer the first to make room when a flood fills the cap.
+    client.once('ready', () => cap.proven(socket));
     connections.add(conn);
   });
 

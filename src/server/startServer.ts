@@ -2,8 +2,10 @@
 // data directory. Not a sandbox: workspace commands run as the server's own user.
 import https from 'node:https';
 import type net from 'node:net';
+import type { TLSSocket } from 'node:tls';
 import { RuncodeError } from '../core/errors.js';
 import { ensureTlsMaterial } from './ca.js';
+import { ConnectionCap } from './connectionCap.js';
 import { EventHub } from './eventHub.js';
 import { startGateway } from './gateway.js';
 import { ensureHostKey } from './hostKey.js';
@@ -54,6 +56,13 @@ export interface RunningServer {
   gateway: string;
   close(): Promise<void>;
 }
+
+const HANDSHAKE_TIMEOUT_MS = 10_000;
+const HEADERS_TIMEOUT_MS = 10_000;
+const REQUEST_TIMEOUT_MS = 30_000;
+const KEEP_ALIVE_TIMEOUT_MS = 5_000;
+/** Per listener; a flood of idle sockets makes room for real clients (see ConnectionCap). */
+export const MAX_CONNECTIONS = 256;
 
 const isLoopback = (h: string) => h === 'localhost' || h === '::1' || /^127(\.\d{1,3}){3}$/.test(h);
 const urlHost = (h: string) => (h.includes(':') ? `[${h}]` : h);
@@ -142,7 +151,8 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     ownerSecret,
   });
   const server = https.createServer(
-    { cert: tls.cert, key: tls.key },
+    // A socket that has not finished TLS in 10 s is dropped (Node's default waits 120 s).
+    { cert: tls.cert, key: tls.key, handshakeTimeout: HANDSHAKE_TIMEOUT_MS },
     createRequestHandler({
       store,
       manager,
@@ -154,6 +164,15 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
       sftpServer: () => sftpServerStatus(),
       gateway: () => ({ host: publicHost, port: gatewayPort, hostKey: hostKey.publicKey }),
     }),
+  );
+  // Slow or half-sent requests and idle keep-alive sockets do not hold a slot for long.
+  server.headersTimeout = HEADERS_TIMEOUT_MS;
+  server.requestTimeout = REQUEST_TIMEOUT_MS;
+  server.keepAliveTimeout = KEEP_ALIVE_TIMEOUT_MS;
+  const cap = new ConnectionCap(MAX_CONNECTIONS, log, 'control plane');
+  server.on('connection', (socket: net.Socket) => void cap.admit(socket));
+  server.on('secureConnection', (s: TLSSocket) =>
+    cap.proven((s as TLSSocket & { _parent?: net.Socket })._parent),
   );
   let port: number;
   try {
