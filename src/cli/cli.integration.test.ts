@@ -75,9 +75,22 @@ describe.sequential('runcode, start to finish', () => {
     expect({ code: start.code, stdout: start.stdout }).toEqual({ code: 0, stdout: 'api: running\n' });
   });
 
-  it('connect prints `ssh runcode.api`; the real ssh and git work through the block alone', async () => {
+  it('connect prints `ssh runcode.api`, leaves ~/.ssh/config alone; ssh and git work through our own config', async () => {
     const r = await b.run(['connect', 'api']);
     expect({ code: r.code, stdout: r.stdout }).toEqual({ code: 0, stdout: 'ssh runcode.api\n' });
+    // No opt-in yet: the user's file is byte for byte what it was; our own file has the host.
+    expect(config()).toBe(ORIGINAL);
+    expect(fs.readFileSync(b.ownSshConfig, 'utf8')).toMatch(/^Host runcode\.api$/m);
+    expect((fs.statSync(b.ownSshConfig).mode & 0o777).toString(8)).toBe('600');
+    const own = await b.ssh('runcode.api', ['echo', 'ok']);
+    expect({ code: own.code, stdout: own.stdout, stderr: own.stderr }).toEqual({
+      code: 0,
+      stdout: 'ok\n',
+      stderr: '',
+    });
+    // The opt-in: config-ssh writes the block for every connection.
+    const opt = await b.run(['config-ssh']);
+    expect({ code: opt.code, stderr: opt.stderr }).toEqual({ code: 0, stderr: '' });
     // The block comes first, before the leading Include (an included `Host *` would win over
     // it otherwise), then a blank line; the user's lines follow byte for byte.
     const text = config();
@@ -86,7 +99,7 @@ describe.sequential('runcode, start to finish', () => {
     expect(fs.readFileSync(knownHosts(), 'utf8')).toMatch(/^runcode-gateway\.api ssh-ed25519 /m);
     expect((fs.statSync(key()).mode & 0o777).toString(8)).toBe('600');
 
-    const ssh = await b.ssh('runcode.api', ['echo', 'ok']);
+    const ssh = await b.ssh('runcode.api', ['echo', 'ok'], [], b.sshConfig);
     expect(ssh.stderr).toBe('');
     expect({ code: ssh.code, stdout: ssh.stdout }).toEqual({ code: 0, stdout: 'ok\n' });
 
@@ -163,7 +176,12 @@ describe.sequential('runcode, start to finish', () => {
     expect(remove.code).toBe(0);
     expect(config()).toBe(ORIGINAL);
     expect(optIn()).toBe(false); // the choice is shared: the tray's switch shows it off
-    expect((await b.ssh('runcode.api', ['echo', 'ok'])).code).not.toBe(0);
+    expect((await b.ssh('runcode.api', ['echo', 'ok'], [], b.sshConfig)).code).not.toBe(0);
+    // RunCode's own config does not need the block.
+    expect((await b.ssh('runcode.api', ['echo', 'ok'])).stdout).toBe('ok\n');
+    // Off means off: a later connect leaves ~/.ssh/config alone.
+    expect((await b.run(['connect', 'api'])).code).toBe(0);
+    expect(config()).toBe(ORIGINAL);
 
     const dryAdd = await b.run(['config-ssh', '--dry-run']);
     expect(dryAdd.code).toBe(0);
@@ -174,9 +192,14 @@ describe.sequential('runcode, start to finish', () => {
     const add = await b.run(['config-ssh']);
     expect(add.code).toBe(0);
     expect(add.stdout).toMatch(/1 host in /);
-    expect(fs.readFileSync(b.sshConfig)).toEqual(withBlock);
+    expect(config()).toMatch(/^Host runcode\.api$/m);
     expect(optIn()).toBe(true);
-    expect((await b.ssh('runcode.api', ['echo', 'ok'])).stdout).toBe('ok\n');
+    expect((await b.ssh('runcode.api', ['echo', 'ok'], [], b.sshConfig)).stdout).toBe('ok\n');
+    // On: the block follows the next connect (the key it names changes).
+    const blockBefore = config();
+    expect((await b.run(['connect', 'api'])).code).toBe(0);
+    expect(config()).not.toBe(blockBefore);
+    expect(config()).toContain(key());
   });
 
   it('logout: no key, no pin, no block, no token, and the pass and token are revoked', async () => {
@@ -206,6 +229,7 @@ describe.sequential('runcode, start to finish', () => {
       stdout: 'Signed out; 1 connection removed and the ssh config block taken out.\n',
     });
     expect(config()).toBe(ORIGINAL);
+    expect(fs.readFileSync(b.ownSshConfig, 'utf8')).not.toMatch(/runcode\.api/);
     const keysDir = path.join(b.stateDir, 'keys');
     expect(fs.existsSync(keysDir) ? fs.readdirSync(keysDir) : []).toEqual([]);
     expect(fs.existsSync(knownHosts()) ? fs.readFileSync(knownHosts(), 'utf8') : '').not.toMatch(

@@ -46,7 +46,7 @@ function expectOneTruth(): void {
   expect(rec).toBeDefined();
   const id = keyId(rec!.publicKey);
   expect(fs.readdirSync(keysDir()).sort()).toEqual([`api.${id}`, `api.${id}.pub`]);
-  expect(fs.readFileSync(b.sshConfig, 'utf8')).toContain(
+  expect(fs.readFileSync(b.ownSshConfig, 'utf8')).toContain(
     new KeyStore(b.stateDir).paths('api', rec!.publicKey).privateKeyPath,
   );
 }
@@ -59,7 +59,7 @@ async function sshOk(label: string, extra: string[] = []): Promise<void> {
 /** ssh with one given key file only: the config as written, its IdentityFile swapped (they accumulate). */
 function sshWithKey(file: string) {
   const cfg = b.path(`with-${path.basename(file)}.config`);
-  const text = fs.readFileSync(b.sshConfig, 'utf8').replace(/^(\s*IdentityFile\s+).*$/m, `$1"${file}"`);
+  const text = fs.readFileSync(b.ownSshConfig, 'utf8').replace(/^(\s*IdentityFile\s+).*$/m, `$1"${file}"`);
   fs.writeFileSync(cfg, text, { mode: 0o600 });
   return runProcess('ssh', ['-F', cfg, '-o', 'BatchMode=yes', 'runcode.api', 'echo', 'ok'], {
     env: b.env,

@@ -206,11 +206,7 @@ describe.sequential('the product page, line by line', () => {
     expect((await runcode(['exec', '--', 'sh', '-c', 'exit 5'])).code).toBe(5);
   });
 
-  it('~/.ssh/config is byte-identical after connect and exec (no opt-in)', ({ skip }) => {
-    skip(
-      true,
-      'needs helper "conn": connect still writes the ~/.ssh/config block; it must write only <state>/ssh_config until `runcode config-ssh`',
-    );
+  it('~/.ssh/config is byte-identical after connect and exec (no opt-in)', () => {
     expect(userConfig()).toBe(USER_CONFIG);
   });
 

@@ -151,17 +151,27 @@ export class CliSandbox {
     }
   }
 
-  /** The real OpenSSH client with only the sandbox's config (and no prompts). */
-  ssh(host: string, command: string[], extra: string[] = []): Promise<ProcessResult> {
-    return runProcess('ssh', ['-F', this.sshConfig, '-o', 'BatchMode=yes', ...extra, host, ...command], {
+  /** RunCode's own ssh config, which `connect` writes (the ~/.ssh/config block only after `config-ssh`). */
+  get ownSshConfig(): string {
+    return path.join(this.stateDir, 'ssh_config');
+  }
+
+  /** The real OpenSSH client with only one config (default: RunCode's own) and no prompts. */
+  ssh(
+    host: string,
+    command: string[],
+    extra: string[] = [],
+    config = this.ownSshConfig,
+  ): Promise<ProcessResult> {
+    return runProcess('ssh', ['-F', config, '-o', 'BatchMode=yes', ...extra, host, ...command], {
       env: this.env,
       timeoutMs: 20_000,
     });
   }
 
-  /** `GIT_SSH_COMMAND` that reads the sandbox's ssh config. */
+  /** `GIT_SSH_COMMAND` that reads RunCode's own ssh config. */
   get gitSshCommand(): string {
-    return `ssh -F '${this.sshConfig}' -o BatchMode=yes`;
+    return `ssh -F '${this.ownSshConfig}' -o BatchMode=yes`;
   }
 
   path(...parts: string[]): string {

@@ -48,7 +48,9 @@ afterAll(async () => {
 /** Runs `fn`, counting requests and the reads/renames of connections.json and the ssh config. */
 async function cost(fn: () => Promise<unknown>) {
   const connections = path.join(root, 'state', 'connections.json');
-  const config = path.join(root, 'ssh', 'config');
+  // RunCode's own config (the user's is not read or written without the opt-in).
+  const config = path.join(root, 'state', 'ssh_config');
+  const user = path.join(root, 'ssh', 'config');
   const reads = vi.spyOn(fs, 'readFile');
   const renames = vi.spyOn(fs, 'rename');
   srv.requests.length = 0;
@@ -62,6 +64,7 @@ async function cost(fn: () => Promise<unknown>) {
       connectionsWrites: writesOf(connections),
       configReads: readsOf(config),
       configWrites: writesOf(config),
+      userConfigTouched: readsOf(user) + writesOf(user),
     };
   } finally {
     reads.mockRestore();
@@ -70,16 +73,17 @@ async function cost(fn: () => Promise<unknown>) {
 }
 
 describe('one connect', () => {
-  it('the tray (workspace in hand): one pass request, connections.json read twice and written once, the config once', async () => {
+  it('the tray (workspace in hand): one pass request, connections.json read twice and written once, our own config once, ~/.ssh/config not at all', async () => {
     const first = await cost(() => app.connect(WS));
     expect(first).toEqual({
       requests: ['POST /api/v1/workspaces/ws-1/ssh-pass'],
       // One read to refuse a damaged file before anything is registered, one in the locked update.
       connectionsReads: 2,
       connectionsWrites: 1,
-      // One to check the config can be written before acting, one in the locked update.
-      configReads: 2,
+      // Our own config: read once, in the locked update (the check before acting is a stat).
+      configReads: 1,
       configWrites: 1,
+      userConfigTouched: 0,
     });
     // Again: the previous key's pass is revoked, nothing else is added.
     const again = await cost(() => app.connect(WS));

@@ -54,7 +54,9 @@ beforeAll(async () => {
   await app.session.adoptToken(srv.endpoint, srv.caFile, 'token-for-hostile-tests');
   // An earlier, good connection: its key, pin, record and entry are what must survive untouched.
   await app.connect('good');
-  expect(fs.readFileSync(sshConfig, 'utf8')).toMatch(/^Host runcode\.good$/m);
+  // Our own config has it; ~/.ssh/config is not touched without the opt-in.
+  expect(fs.readFileSync(path.join(stateDir, 'ssh_config'), 'utf8')).toMatch(/^Host runcode\.good$/m);
+  expect(fs.readFileSync(sshConfig, 'utf8')).toBe(USER_CONFIG);
 });
 
 afterAll(async () => {
@@ -172,7 +174,7 @@ describe('connect refuses a hostile SSH pass and changes no file', () => {
     const before = everything();
     const { record } = await app.connect('api');
     expect(everything()).not.toEqual(before);
-    expect(fs.readFileSync(sshConfig, 'utf8')).toMatch(/^Host runcode\.api$/m);
+    expect(fs.readFileSync(path.join(stateDir, 'ssh_config'), 'utf8')).toMatch(/^Host runcode\.api$/m);
     expect(fs.existsSync(app.keys.paths('api', record.publicKey).privateKeyPath)).toBe(true);
     await app.disconnect('api');
     expect(fs.readdirSync(path.join(stateDir, 'keys')).filter((f) => f.startsWith('api'))).toEqual([]);

@@ -48,7 +48,6 @@ beforeEach(() => {
     api: async () => api,
     keys: new KeyStore(stateDir),
     knownHosts: new KnownHosts(stateDir),
-    configFile,
     config,
     store,
   };

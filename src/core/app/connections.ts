@@ -13,7 +13,6 @@ import type { KnownHosts } from '../ssh/knownHosts.js';
 import { generateEd25519KeyPair } from '../ssh/opensshKey.js';
 import type { HostEntry } from '../ssh/sshConfigBlock.js';
 import { validateHostEntry } from '../ssh/sshConfigBlock.js';
-import type { SshConfigFile } from '../ssh/sshConfigFile.js';
 import type { SshTarget } from '../ssh/sshTarget.js';
 import type { ConnectionRecord, ConnectionStore } from '../state/connectionStore.js';
 import fs from 'node:fs/promises';
@@ -28,7 +27,6 @@ export interface ConnectionsDeps {
   preflight: () => Promise<unknown>;
   keys: KeyStore;
   knownHosts: KnownHosts;
-  configFile: SshConfigFile;
   config: CoalescingConfigWriter;
   store: ConnectionStore;
   clock?: Clock;
@@ -252,7 +250,9 @@ export class Connections {
     this.batchRead = undefined;
     if (opts.revoke !== false)
       await Promise.all(all.map((r) => this.revokeQuietly(r.workspaceId, r.publicKey)));
-    await this.d.configFile.remove();
+    // Both files: our own emptied, the user's block removed (opted in or a stale one).
+    await this.d.config.replaceAll([]);
+    await this.d.config.removeUserBlock();
     await this.d.keys.removeAll();
     // Every pin goes, also those of connections the records no longer name.
     const aliases = new Set([
@@ -263,10 +263,10 @@ export class Connections {
     await this.d.store.clear();
   }
 
-  /** Rewrites the block from the connections (`config-ssh`). */
+  /** Rewrites our own file (and the block, while opted in) from the connections. */
   async writeConfig(): Promise<{ changed: boolean; path: string }> {
     const all = await this.d.store.all();
-    return this.d.configFile.apply(all.map((r) => this.entry(r)));
+    return this.d.config.replaceAll(all.map((r) => this.entry(r)));
   }
 
   /** Where and how to reach a connected workspace with ssh2 (forwards, exec, the readiness probe). */

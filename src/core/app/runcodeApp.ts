@@ -20,6 +20,7 @@ import { ConnectionStore } from '../state/connectionStore.js';
 import type { SettingsStore } from '../state/settingsFile.js';
 import type { ConnectionRecord } from '../state/connectionStore.js';
 import { Connections, passTimes } from './connections.js';
+import { sshConfigOptedIn } from './sshConfigOptIn.js';
 import { Session } from './session.js';
 
 export interface RuncodeAppOptions {
@@ -47,7 +48,10 @@ export class RuncodeApp {
   readonly keys: KeyStore;
   readonly knownHosts: KnownHosts;
   readonly clock: Clock;
-  private readonly config: CoalescingConfigWriter;
+  /** RunCode's own `<state>/ssh_config`: every host, always. */
+  readonly ownConfigFile: SshConfigFile;
+  /** The one writer of both files: our own always, the user's block while opted in. */
+  readonly config: CoalescingConfigWriter;
   private refresherInstance: Refresher | undefined;
   /** The pass expiry and key each tracked workspace was last tracked with. */
   private readonly trackedPasses = new Map<string, { expiresAt: number; publicKey: string }>();
@@ -60,14 +64,18 @@ export class RuncodeApp {
     this.keys = new KeyStore(opts.stateDir);
     this.knownHosts = new KnownHosts(opts.stateDir);
     this.configFile = new SshConfigFile({ path: opts.sshConfigPath, stateDir: opts.stateDir });
-    this.config = new CoalescingConfigWriter(this.configFile);
+    this.ownConfigFile = SshConfigFile.own(opts.stateDir);
+    this.config = new CoalescingConfigWriter(this.ownConfigFile, {
+      userFile: this.configFile,
+      // ~/.ssh/config is touched only after `runcode config-ssh` or the tray's switch.
+      userBlockEnabled: () => sshConfigOptedIn({ settings: opts.settings }),
+    });
     this.connections = new Connections({
       stateDir: opts.stateDir,
       api: () => this.session.api(),
-      preflight: () => this.configFile.read(),
+      preflight: () => this.config.preflight(),
       keys: this.keys,
       knownHosts: this.knownHosts,
-      configFile: this.configFile,
       config: this.config,
       store: new ConnectionStore(opts.stateDir),
       clock: this.clock,

@@ -6,7 +6,7 @@ import type { ConfigPreview } from '../ssh/sshConfigFile.js';
 import type { RuncodeApp } from './runcodeApp.js';
 import { hostKeyAlias } from './connections.js';
 
-type App = Pick<RuncodeApp, 'configFile' | 'connections' | 'knownHosts' | 'settings'>;
+type App = Pick<RuncodeApp, 'config' | 'configFile' | 'connections' | 'knownHosts' | 'settings'>;
 
 export interface OptInResult {
   /** The user's ssh config. */
@@ -28,14 +28,14 @@ export async function sshConfigOptedIn(app: Pick<App, 'settings'>): Promise<bool
  */
 export async function setSshConfigOptIn(app: App, on: boolean): Promise<OptInResult> {
   if (!on) {
-    const change = await app.configFile.remove();
+    const change = await app.config.removeUserBlock();
     await app.settings.set({ sshConfigOptIn: false });
     return { path: change.path, changed: change.changed, hosts: 0 };
   }
   const records = await app.connections.list();
   // Re-pin from the records: a damaged known_hosts makes OpenSSH refuse the host silently.
   for (const r of records) await app.knownHosts.pin(hostKeyAlias(r.name), r.pass.hostKeys);
-  const change = await app.configFile.apply(records.map((r) => app.connections.entry(r)));
+  const change = await app.config.setUserBlock(records.map((r) => app.connections.entry(r)));
   await app.settings.set({ sshConfigOptIn: true });
   return { path: change.path, changed: change.changed, hosts: records.length };
 }

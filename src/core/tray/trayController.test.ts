@@ -122,21 +122,23 @@ describe('TrayController through the router', () => {
     expect(controller.trayState()).toBe('running');
   });
 
-  it('connects, and the real ssh reaches the workspace through the written block', async () => {
+  it('connects, and the real ssh reaches the workspace through our own config; the switch adds the block', async () => {
     const r = await call<{ alias: string; command: string }>('workspaces:connect', { name: 'api' });
     expect(r).toEqual({ alias: 'runcode.api', command: 'ssh runcode.api' });
     const cfg = path.join(dir, 'home', '.ssh', 'config');
     // Async: the gateway runs in this process, so a synchronous spawn would wait on itself.
-    const { stdout } = await promisify(execFile)('ssh', [
-      '-F',
-      cfg,
-      '-o',
-      'BatchMode=yes',
-      'runcode.api',
-      'echo ok',
-    ]);
-    expect(stdout.trim()).toBe('ok');
+    const sshVia = (config: string) =>
+      promisify(execFile)('ssh', ['-F', config, '-o', 'BatchMode=yes', 'runcode.api', 'echo ok']);
+    const own = path.join(dir, 'state dir with spaces', 'ssh_config');
+    expect((await sshVia(own)).stdout.trim()).toBe('ok');
+    // No opt-in: ~/.ssh/config untouched.
+    expect(fs.existsSync(cfg)).toBe(false);
+    expect((await call<{ hosts: string[] }>('sshConfig:get')).hosts).toEqual([]);
+    // Settings' switch: the block for every connection, recorded in the shared settings.
+    const s = await call<{ sshConfigOptIn: boolean }>('settings:set', { sshConfigOptIn: true });
+    expect(s.sshConfigOptIn).toBe(true);
     expect((await call<{ hosts: string[] }>('sshConfig:get')).hosts).toEqual(['runcode.api']);
+    expect((await sshVia(cfg)).stdout.trim()).toBe('ok');
   });
 
   it('turns a forward on and the demo page comes through the local URL it shows', async () => {
