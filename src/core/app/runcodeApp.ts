@@ -258,13 +258,17 @@ export class RuncodeApp {
     }
   }
 
-  /** Watches the state dir for connections.json changing; returns the stop. */
-  watchConnections(): () => void {
+  /**
+   * Watches the state dir for connections.json changing (another process connected, renewed or
+   * disconnected: the CLI, `runcode mcp`, the tray); `onChange` then runs after the refresher is in
+   * line. Returns the stop.
+   */
+  watchConnections(onChange?: () => void): () => void {
     let timer: NodeJS.Timeout | undefined;
     const watcher = fs.watch(this.opts.stateDir, (_event, file) => {
       if (file !== null && !String(file).startsWith('connections.json')) return;
       clearTimeout(timer);
-      timer = setTimeout(() => void this.syncRefresher(), 100);
+      timer = setTimeout(() => void this.syncRefresher().then(onChange), 100);
     });
     watcher.on('error', () => undefined);
     return () => {

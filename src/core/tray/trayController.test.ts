@@ -141,6 +141,25 @@ describe('TrayController through the router', () => {
     expect((await sshVia(cfg)).stdout.trim()).toBe('ok');
   });
 
+  it('shows a workspace another process connected (the CLI, `runcode mcp`) as connected', async () => {
+    const other = new RuncodeApp({ ...app.opts });
+    try {
+      expect(lastWorkspaces()?.find((w) => w.name === 'web')?.connected).toBe(false);
+      await other.connect('web', { start: true });
+      await until(
+        'the tray to show web connected',
+        () => lastWorkspaces()?.find((w) => w.name === 'web')?.connected,
+      );
+      await other.disconnect('web');
+      await until(
+        'the tray to show web disconnected',
+        () => lastWorkspaces()?.find((w) => w.name === 'web')?.connected === false,
+      );
+    } finally {
+      await other.dispose();
+    }
+  });
+
   it('turns a forward on and the demo page comes through the local URL it shows', async () => {
     const f = await call<ForwardView>('forwards:toggle', {
       workspace: 'api',

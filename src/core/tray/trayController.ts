@@ -358,7 +358,8 @@ export class TrayController {
         });
       }
     });
-    this.stopWatching = this.app.watchConnections();
+    // A workspace connected elsewhere (the CLI, an agent through `runcode mcp`) shows as connected.
+    this.stopWatching = this.app.watchConnections(() => void this.reloadConnections());
     const saved = (await this.app.settings.get()).forwards;
     const results = await this.forwards.restore(saved);
     for (const r of results)
