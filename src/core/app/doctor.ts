@@ -5,6 +5,7 @@ import type { DoctorCheck } from '../../shared/contract.js';
 import { toErrorInfo } from '../errors.js';
 import { knownHostsPath, ownSshConfigPath, sshConfigArgs } from '../paths.js';
 import { SshConfigFile } from '../ssh/sshConfigFile.js';
+import { unsupportedPins } from '../ssh/sshConfigVerify.js';
 import type { ConnectionRecord } from '../state/connectionStore.js';
 import { hostKeyAlias } from './connections.js';
 import { configFileCheck } from './doctor/configFileCheck.js';
@@ -49,16 +50,17 @@ export async function runDoctor(app: RuncodeApp): Promise<DoctorCheck[]> {
     });
   }
   const kh = knownHostsPath(app.opts.stateDir);
+  const omit = connections.length ? await unsupportedPins() : new Set<string>();
   for (const rec of connections) {
     const entry = app.connections.entry(rec);
     const alias = `runcode.${rec.name}`;
     if (own?.entries.some((e) => e.name === rec.name)) {
       const sshG = await runTool('ssh', ['-F', ownPath, '-G', alias]);
-      checks.push(hostConfigCheck({ entry, sshG, where: 'own', configPath: ownPath }));
+      checks.push(hostConfigCheck({ entry, sshG, where: 'own', configPath: ownPath, omit }));
     }
     if (user.entries.some((e) => e.name === rec.name)) {
       const sshG = await runTool('ssh', [...sshConfigArgs(app.opts.sshConfigPath), '-G', alias]);
-      checks.push(hostConfigCheck({ entry, sshG, where: 'user', configPath: app.configFile.path }));
+      checks.push(hostConfigCheck({ entry, sshG, where: 'user', configPath: app.configFile.path, omit }));
     }
     const hkAlias = hostKeyAlias(rec.name);
     const found = await runTool('ssh-keygen', ['-F', hkAlias, '-f', kh]);

@@ -82,25 +82,36 @@ function unquotePath(q: string, percent = true): string | undefined {
   return raw.replace(/%%/g, '').includes('%') ? undefined : raw.replace(/%%/g, '%');
 }
 
-const PIN_LINES = FIXED_PINS.map((p) => `  ${p.keyword} ${p.value}`);
+// The first two (IdentitiesOnly, IdentityAgent: in every OpenSSH) are never omitted.
+const pinLines = (omit: ReadonlySet<string>): string[] =>
+  FIXED_PINS.filter((p, i) => i < 2 || !omit.has(p.keyword)).map((p) => `  ${p.keyword} ${p.value}`);
 
-function entryLines(e: HostEntry): string[] {
+function entryLines(e: HostEntry, omit: ReadonlySet<string>): string[] {
+  const pins = pinLines(omit);
   return [
     `Host ${HOST_PREFIX}${e.name}`,
     `  HostName ${e.hostName}`,
     `  Port ${e.port}`,
     `  User ${e.user}`,
     `  IdentityFile ${quotePath(e.identityFile)}`,
-    ...PIN_LINES.slice(0, 2),
+    ...pins.slice(0, 2),
     `  UserKnownHostsFile ${quotePath(e.knownHostsFile)}`,
     `  GlobalKnownHostsFile ${quotePath(e.knownHostsFile, false)}`,
     `  HostKeyAlias ${e.hostKeyAlias}`,
-    ...PIN_LINES.slice(2),
+    ...pins.slice(2),
   ];
 }
 
-/** The whole block, markers included, each line ending with `eol`. Entries are sorted by name. */
-export function renderBlock(entries: readonly HostEntry[], eol: '\n' | '\r\n' = '\n'): string {
+/**
+ * The whole block, markers included, each line ending with `eol`. Entries are sorted by name.
+ * `omit`: pin keywords the local OpenSSH does not know (it would reject the whole file); see
+ * unsupportedPins() in sshConfigVerify.ts. Never IdentitiesOnly or IdentityAgent.
+ */
+export function renderBlock(
+  entries: readonly HostEntry[],
+  eol: '\n' | '\r\n' = '\n',
+  omit: ReadonlySet<string> = new Set(),
+): string {
   const seen = new Set<string>();
   for (const e of entries) {
     validateHostEntry(e);
@@ -108,7 +119,7 @@ export function renderBlock(entries: readonly HostEntry[], eol: '\n' | '\r\n' = 
     seen.add(e.name);
   }
   const sorted = [...entries].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-  const lines = [BEGIN_MARKER, ...sorted.flatMap(entryLines), 'Match all', END_MARKER];
+  const lines = [BEGIN_MARKER, ...sorted.flatMap((e) => entryLines(e, omit)), 'Match all', END_MARKER];
   for (let i = 1; i < lines.length - 1; i++) {
     const line = lines[i]!;
     const body = line.startsWith('  ') ? line.slice(2) : line;

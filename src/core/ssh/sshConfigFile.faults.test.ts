@@ -205,6 +205,34 @@ describe('after every write, ssh -G must show our pins', () => {
   });
 });
 
+describe('an OpenSSH that does not know a pin (before 8.5: KnownHostsCommand)', () => {
+  it('the pin is left out, so the file still reads; every other pin holds', async () => {
+    // Real OpenSSH behind a wrapper that refuses the keyword as OpenSSH 8.2-8.4 does: one unknown
+    // keyword anywhere makes ssh refuse the whole file, for every host.
+    const old = path.join(home, 'ssh-8.4');
+    fs.writeFileSync(
+      old,
+      '#!/bin/sh\nprev=; for a in "$@"; do [ "$prev" = -F ] && f=$a; prev=$a; done\n' +
+        'if [ -n "$f" ] && grep -qi "^ *KnownHostsCommand" "$f"; then\n' +
+        '  echo "$f: line 2: Bad configuration option: knownhostscommand" >&2; exit 255; fi\n' +
+        'exec ssh "$@"\n',
+      { mode: 0o755 },
+    );
+    fs.writeFileSync(cfg, 'Host mine\n  User me\n');
+    const f = new SshConfigFile({ path: cfg, stateDir: state, verify: { ssh: old } });
+    await f.apply([entry('a')]);
+    const text = fs.readFileSync(cfg, 'utf8');
+    expect(text).not.toContain('KnownHostsCommand');
+    expect(text).toContain('  ProxyCommand none\n');
+    const g = spawnSync(old, ['-F', cfg, '-G', 'runcode.a'], { encoding: 'utf8' });
+    expect(g.status, g.stderr).toBe(0);
+    expect(pinViolations(entry('a'), parseSshG(g.stdout), new Set(['KnownHostsCommand']))).toEqual([]);
+    // With the real (9.x) client the pin is written.
+    await new SshConfigFile({ path: cfg, stateDir: state }).apply([entry('a'), entry('b')]);
+    expect(fs.readFileSync(cfg, 'utf8')).toContain('  KnownHostsCommand none\n');
+  });
+});
+
 describe('our own ssh config', () => {
   it('is 0600, has a header, holds the hosts, resolves with ssh -F, and stays when empty', async () => {
     const own = SshConfigFile.own(state);

@@ -16,7 +16,7 @@ import { backupOnce } from './sshConfigBackup.js';
 import type { HostEntry } from './sshConfigBlock.js';
 import { detectEol, locateBlock, readBlock, renderBlock, spliceBlock } from './sshConfigBlock.js';
 import type { VerifyOptions } from './sshConfigVerify.js';
-import { changedEntries, verifyPins } from './sshConfigVerify.js';
+import { changedEntries, unsupportedPins, verifyPins } from './sshConfigVerify.js';
 import { checkWritable, probeDirectory } from './sshConfigWritable.js';
 import { unifiedDiff } from './unifiedDiff.js';
 
@@ -151,7 +151,7 @@ export class SshConfigFile {
   async preview(entries: readonly HostEntry[]): Promise<ConfigPreview> {
     const real = await resolveWriteTarget(this.path);
     const text = (await this.load(real)) ?? '';
-    const out = this.spliced(text, entries, real);
+    const out = this.spliced(text, entries, real, await this.omit());
     const before = fromLatin1(text);
     const after = fromLatin1(out);
     return { before, after, diff: unifiedDiff(before, after, real, `${real} (after)`) };
@@ -159,6 +159,7 @@ export class SshConfigFile {
 
   private async changeLocked(real: string, mutation: Mutation): Promise<ConfigChange> {
     await removeStaleTemps(real);
+    const omit = await this.omit();
     // Bytes a concurrent writer appended to the old file after our rename, to carry over.
     let carry: { ours: string; theirs: string } | undefined;
     for (let attempt = 1; ; attempt++) {
@@ -175,8 +176,8 @@ export class SshConfigFile {
         const next = entriesAfter(mutation, before);
         const out =
           text === undefined && this.options.own
-            ? toLatin1(OWN_HEADER) + this.spliced('', next, real)
-            : this.spliced(text ?? '', next, real);
+            ? toLatin1(OWN_HEADER) + this.spliced('', next, real, omit)
+            : this.spliced(text ?? '', next, real, omit);
         // Against the bytes on disk: carried-over bytes are a change even if our block is not.
         if (out === (raw ?? '') && (raw !== undefined || next.length === 0))
           return { changed: false, path: real };
@@ -207,7 +208,7 @@ export class SshConfigFile {
           carry = { ours: written, theirs: (text ?? raw) + late };
           continue;
         }
-        await this.verify(real, written, raw, text, next);
+        await this.verify(real, written, raw, text, next, omit);
         return { changed: true, path: real };
       } finally {
         await old?.close();
@@ -247,6 +248,7 @@ export class SshConfigFile {
     raw: string | undefined,
     text: string | undefined,
     next: readonly HostEntry[],
+    omit: ReadonlySet<string>,
   ): Promise<void> {
     if (this.options.verify === false || next.length === 0) return;
     let previous: HostEntry[] = [];
@@ -258,7 +260,7 @@ export class SshConfigFile {
     const changed = changedEntries(previous, next);
     if (changed.length === 0) return;
     try {
-      await verifyPins(real, changed, this.options.verify ?? {});
+      await verifyPins(real, changed, this.options.verify ?? {}, omit);
     } catch (e) {
       const now = await fs.readFile(real, 'latin1').catch(() => undefined);
       if (raw === undefined && now === out) await fs.rm(real, { force: true });
@@ -268,9 +270,20 @@ export class SshConfigFile {
     }
   }
 
-  private spliced(text: string, entries: readonly HostEntry[], where: string): string {
-    const block = entries.length ? toLatin1(renderBlock(entries, detectEol(text))) : undefined;
+  private spliced(
+    text: string,
+    entries: readonly HostEntry[],
+    where: string,
+    omit: ReadonlySet<string> = new Set(),
+  ): string {
+    const block = entries.length ? toLatin1(renderBlock(entries, detectEol(text), omit)) : undefined;
     return spliceBlock(text, block, where);
+  }
+
+  /** Pins the local OpenSSH would reject (none on 9.x); none when the check is off. */
+  private async omit(): Promise<ReadonlySet<string>> {
+    const v = this.options.verify;
+    return v === false ? new Set() : unsupportedPins(v?.ssh);
   }
 
   private entriesOf(text: string, where = this.path): HostEntry[] {

@@ -88,7 +88,7 @@ export const ACCUMULATING = [
 export const escapePercent = (s: string): string => s.replace(/%/g, '%%');
 
 /** Every value `ssh -G` must show for `runcode.NAME` when our host is in effect. */
-export function expectedEffective(e: HostEntry): Pin[] {
+export function expectedEffective(e: HostEntry, omit: ReadonlySet<string> = new Set()): Pin[] {
   return [
     p('HostName', e.hostName),
     p('Port', String(e.port)),
@@ -98,6 +98,6 @@ export function expectedEffective(e: HostEntry): Pin[] {
     p('UserKnownHostsFile', e.knownHostsFile),
     p('GlobalKnownHostsFile', e.knownHostsFile),
     p('HostKeyAlias', e.hostKeyAlias),
-    ...FIXED_PINS,
+    ...FIXED_PINS.filter((p) => !omit.has(p.keyword)),
   ];
 }

@@ -2,8 +2,12 @@
 // show every pinned value for every host the write changed. A pin that does not hold (an older
 // OpenSSH that rejects a keyword, a section we did not foresee) makes the writer restore the
 // previous bytes and fail, instead of leaving a config that means something else.
+import fs from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
 import { RuncodeError } from '../errors.js';
 import type { HostEntry } from './sshConfigBlock.js';
+import { FIXED_PINS } from './sshConfigPins.js';
 import { aliasOf, describeViolation, parseSshG, pinViolations, runSshG } from './sshEffectiveConfig.js';
 
 export interface VerifyOptions {
@@ -29,6 +33,7 @@ export async function verifyPins(
   configPath: string,
   entries: readonly HostEntry[],
   opts: VerifyOptions = {},
+  omit: ReadonlySet<string> = new Set(),
 ): Promise<void> {
   const queue = [...entries];
   let failure: RuncodeError | undefined;
@@ -49,7 +54,7 @@ export async function verifyPins(
       const why =
         r.code !== 0
           ? `ssh -G ${alias} failed: ${firstLine(r.stderr) || `exit ${r.code}`}`
-          : pinViolations(e, parseSshG(r.stdout)).map(describeViolation).join('; ');
+          : pinViolations(e, parseSshG(r.stdout), omit).map(describeViolation).join('; ');
       if (why) {
         failure ??= new RuncodeError(
           'config_pin_failed',
@@ -63,3 +68,41 @@ export async function verifyPins(
 }
 
 const firstLine = (s: string): string => s.trim().split('\n')[0]?.slice(0, 300) ?? '';
+
+const probes = new Map<string, Promise<ReadonlySet<string>>>();
+
+/**
+ * Pin keywords the local OpenSSH rejects ("Bad configuration option": an unknown keyword makes
+ * ssh refuse the whole file, for every host). Asked once per process and ssh binary: a config
+ * with every pin is read with `ssh -G`, and each keyword it names is dropped until it reads.
+ * On OpenSSH 9.x this is empty; on 8.2-8.4 it is KnownHostsCommand.
+ */
+export function unsupportedPins(ssh = 'ssh'): Promise<ReadonlySet<string>> {
+  let p = probes.get(ssh);
+  if (!p) {
+    p = probe(ssh);
+    probes.set(ssh, p);
+  }
+  return p;
+}
+
+async function probe(ssh: string): Promise<ReadonlySet<string>> {
+  const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'runcode-sshprobe-'));
+  const omit = new Set<string>();
+  try {
+    const file = path.join(dir, 'config');
+    for (let round = 0; round < FIXED_PINS.length; round++) {
+      const lines = FIXED_PINS.filter((p) => !omit.has(p.keyword)).map((p) => `  ${p.keyword} ${p.value}`);
+      await fs.writeFile(file, `Host runcode.probe\n${lines.join('\n')}\n`, { mode: 0o600 });
+      const r = await runSshG('runcode.probe', { configPath: file, ssh });
+      if (r.code === undefined || r.code === 0) break;
+      const bad = /Bad configuration option: (\S+)/i.exec(r.stderr)?.[1]?.toLowerCase();
+      const pin = FIXED_PINS.slice(2).find((p) => p.keyword.toLowerCase() === bad);
+      if (!pin || omit.has(pin.keyword)) break; // something else: let the real check report it
+      omit.add(pin.keyword);
+    }
+  } finally {
+    await fs.rm(dir, { recursive: true, force: true });
+  }
+  return omit;
+}

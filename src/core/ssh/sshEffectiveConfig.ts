@@ -33,9 +33,13 @@ export interface PinViolation {
 }
 
 /** Every pinned option of `entry` whose effective value is not ours. */
-export function pinViolations(entry: HostEntry, eff: EffectiveConfig): PinViolation[] {
+export function pinViolations(
+  entry: HostEntry,
+  eff: EffectiveConfig,
+  omit: ReadonlySet<string> = new Set(),
+): PinViolation[] {
   const out: PinViolation[] = [];
-  for (const pin of expectedEffective(entry)) {
+  for (const pin of expectedEffective(entry, omit)) {
     const actual = eff.get(pin.g)?.[0];
     // `none` prints nothing; some ssh builds print the literal `none` instead.
     const ok = pin.effective === null ? actual === undefined || actual === 'none' : actual === pin.effective;

@@ -14,6 +14,8 @@ export interface HostConfigInput {
   /** 'own': <state>/ssh_config; 'user': the opt-in block in the user's ssh config. */
   where: 'own' | 'user';
   configPath: string;
+  /** Pins the local OpenSSH does not know, so they are not written (unsupportedPins()). */
+  omit?: ReadonlySet<string>;
 }
 
 const EXCLUDE = '`Host * !runcode.*`';
@@ -36,7 +38,7 @@ export function hostConfigCheck(i: HostConfigInput): DoctorCheck {
     };
   }
   const eff = parseSshG(i.sshG.stdout);
-  const wrong = pinViolations(i.entry, eff).map(describeViolation);
+  const wrong = pinViolations(i.entry, eff, i.omit).map(describeViolation);
   const extras = i.where === 'user' ? accumulatedExtras(i.entry, eff) : new Map<string, string[]>();
   const added = [...extras].map(([k, v]) => `${k} ${v.join(', ')}`);
   if (wrong.length) {
