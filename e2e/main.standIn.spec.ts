@@ -54,6 +54,8 @@ function tempEnv(): { stateDir: string; sshConfig: string; env: Record<string, s
       RUNCODE_HOME: stateDir,
       RUNCODE_SSH_CONFIG: sshConfig,
       STAND_IN_USER_DATA: path.join(dir, 'userData'),
+      // The local server main forks seeds its demo page on any free port, not 8080 (test runs).
+      RUNCODE_DEMO_PORT: '0',
     },
   };
 }

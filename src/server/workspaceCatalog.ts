@@ -122,7 +122,10 @@ export async function freePort(preferred = 0): Promise<number> {
 }
 
 async function seed(file: string, root: string): Promise<void> {
-  const port = await freePort(8080);
+  // 8080 when free, for a memorable demo URL. Test runs start many servers side by side, and a
+  // port free at seed time may be taken by start time: they ask for any free port instead.
+  const demo = process.env.RUNCODE_DEMO_PORT;
+  const port = await freePort(demo !== undefined && /^\d+$/.test(demo) ? Number(demo) : 8080);
   fs.mkdirSync(path.join(root, 'api', 'public'), { recursive: true });
   fs.writeFileSync(path.join(root, 'api', 'public', 'index.html'), DEMO_PAGE);
   fs.mkdirSync(path.join(root, 'web'), { recursive: true });

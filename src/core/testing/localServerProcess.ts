@@ -48,7 +48,8 @@ export async function startLocalServerProcess(opts: LocalServerOptions = {}): Pr
     dataDir,
     cwd: REPO,
     label: 'runcode server',
-    ...(opts.env ? { env: opts.env } : {}),
+    // Servers started side by side must not all seed their demo page on 8080 (see seed()).
+    env: { ...(opts.env ?? process.env), RUNCODE_DEMO_PORT: '0' },
   });
   return {
     ...p.ready,
