@@ -12,6 +12,7 @@ import type { CliServer } from '../testing/cliSandbox.js';
 import { CliSandbox, requireBuiltCli, startCliServer } from '../testing/cliSandbox.js';
 import type { McpSession } from '../testing/mcpSession.js';
 import { openMcpSession, text } from '../testing/mcpSession.js';
+import { requireTool } from '../../core/testing/requireTool.js';
 
 let server: CliServer;
 let b: CliSandbox;
@@ -188,6 +189,7 @@ describe('runcode mcp', () => {
   });
 
   it('puts and gets a binary file byte-exactly, inline and by path', async () => {
+    requireTool('sftp-server');
     const bytes = crypto.randomBytes(300 * 1024);
     const put = await call('put_file', { path: 'blob.bin', content_base64: bytes.toString('base64') });
     expect(put.isError, text(put)).toBeFalsy();
