@@ -106,6 +106,16 @@ export interface Settings {
   sshConfigOptIn: boolean;
 }
 
+/** The tray's own state (main keeps it in electron-store; the CLI never reads it). */
+export interface TrayUiState {
+  windowPinned: boolean;
+  lastTab: 'workspaces' | 'settings' | 'doctor';
+  expandedRows: string[];
+  /** Workspace name -> the editor it was last opened in. */
+  lastEditor: Record<string, EditorId>;
+  dismissedTips: string[];
+}
+
 export interface SshConfigInfo {
   path: string;
   /** Aliases in our block, e.g. `runcode.api`. */
@@ -172,6 +182,10 @@ export interface Calls {
   'update:check': () => UpdateView;
   /** Quits and installs the downloaded update. Rejects `not_ready` when none is downloaded. */
   'update:restart': () => void;
+  /** The tray's own state (last tab, expanded rows, ...). */
+  'ui:get': () => TrayUiState;
+  /** Rejects `invalid_argument` naming the field. */
+  'ui:set': (patch: Partial<TrayUiState>) => TrayUiState;
   /** Hides the popover (Esc with nothing left to close in the page). Resolves always. */
   'window:hide': () => void;
 }
@@ -213,6 +227,8 @@ export const CHANNELS = [
   'logs:show',
   'update:check',
   'update:restart',
+  'ui:get',
+  'ui:set',
   'window:hide',
 ] as const satisfies readonly Channel[];
 

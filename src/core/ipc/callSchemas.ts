@@ -3,6 +3,7 @@
 import { z } from 'zod';
 import type { Channel } from '../../shared/contract.js';
 import { EDITOR_IDS } from '../state/settingsFile.js';
+import { uiPatchSchema } from '../desktop/uiState.js';
 
 const name = z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'a workspace name');
 const port = z.number().int().min(1).max(65535);
@@ -52,5 +53,7 @@ export const CALL_SCHEMAS = {
   'logs:show': none,
   'update:check': none,
   'update:restart': none,
+  'ui:get': none,
+  'ui:set': uiPatchSchema,
   'window:hide': none,
 } satisfies Record<Channel, z.ZodType>;

@@ -42,6 +42,8 @@ function handlers(c: TrayController): Handlers {
     'logs:show': () => c.diagnostics.showLogs(),
     'update:check': () => c.updates.check(),
     'update:restart': () => c.updates.restart(),
+    'ui:get': () => c.ui.get(),
+    'ui:set': (a) => c.ui.set(a),
     'window:hide': () => c.hideWindow(),
   };
 }
