@@ -23,6 +23,8 @@ import type { DiagnosticsShell } from '../desktop/diagnosticsActions.js';
 import { DiagnosticsActions } from '../desktop/diagnosticsActions.js';
 import { LinkHealth } from '../desktop/linkHealth.js';
 import { UpdateActions } from '../desktop/updateActions.js';
+import type { UiStateStore } from '../desktop/uiState.js';
+import { MemoryUiState } from '../desktop/uiState.js';
 import type { UpdateBackend } from '../updates/updater.js';
 import { DesktopActions } from './desktopActions.js';
 import { forwardViews, workspaceViews } from './views.js';
@@ -53,6 +55,8 @@ export interface TrayControllerOptions {
   diagnostics?: DiagnosticsShell;
   /** Where updates come from (main: electron-updater in a packaged app); none: no updates. */
   updates?: UpdateBackend;
+  /** The tray's own UI state (main: electron-store); default in memory. */
+  ui?: UiStateStore;
 }
 
 export class TrayController {
@@ -63,6 +67,8 @@ export class TrayController {
   readonly diagnostics: DiagnosticsActions;
   /** Update checks, "Check now", "Restart to update". */
   readonly updates: UpdateActions;
+  /** Last tab, expanded rows, last editor per workspace, ... */
+  readonly ui: UiStateStore;
   private readonly app: RuncodeApp;
   private readonly listeners = new Set<<E extends EventName>(event: E, payload: Events[E]) => void>();
   private readonly pending = new Map<string, 'start' | 'stop'>();
@@ -109,6 +115,7 @@ export class TrayController {
       connect: (name) => this.connect(name).then(() => undefined),
     });
     this.diagnostics = new DiagnosticsActions(this.app, o.diagnostics);
+    this.ui = o.ui ?? new MemoryUiState();
     this.updates = new UpdateActions({
       app: this.app,
       ...(o.updates ? { backend: o.updates } : {}),
