@@ -86,10 +86,14 @@ async function main(): Promise<void> {
   });
   const runcode = new RuncodeApp({ stateDir: dir, sshConfigPath: sshConfigPath(), secrets, settings });
   const sandbox = new SandboxProcess(paths, dir, log);
+  // The tray's own state (electron-store, schema-checked); a damaged file is reset, not fatal.
+  const ui = TrayStore.open(app.getPath('userData'));
+  if (ui.notice) log(ui.notice);
   // Updates only in a packaged app (electron-updater reads the app-update.yml packaging writes).
   const updates = app.isPackaged ? await electronUpdateBackend(log) : undefined;
   const controller = new TrayController({
     ...(updates ? { updates } : {}),
+    ui: ui.store,
     app: runcode,
     // The editor launcher's allowlist is the only way to the OS URL opener.
     openUrl: (url) => shell.openExternal(assertAllowedUrl(url)),
@@ -160,10 +164,6 @@ async function main(): Promise<void> {
       quit: () => app.quit(),
     },
   });
-
-  // The tray's own state (electron-store, schema-checked); a damaged file is reset, not fatal.
-  const ui = TrayStore.open(app.getPath('userData'));
-  if (ui.notice) log(ui.notice);
 
   const gate = new NoticeGate();
   function notify(notice: Notice): void {

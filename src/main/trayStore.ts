@@ -8,15 +8,9 @@ import path from 'node:path';
 import Store from 'electron-store';
 import type { Schema } from 'electron-store';
 import { EDITOR_IDS } from '../core/state/settingsFile.js';
-import type { EditorId } from '../shared/contract.js';
+import type { EditorId, TrayUiState } from '../shared/contract.js';
 
-export interface TrayUiState {
-  windowPinned: boolean;
-  lastTab: 'workspaces' | 'settings' | 'doctor';
-  expandedRows: string[];
-  lastEditor: Record<string, EditorId>;
-  dismissedTips: string[];
-}
+export type { TrayUiState };
 
 const WORKSPACE_NAME = '^[a-z0-9][a-z0-9-]{0,62}$';
 
