@@ -79,3 +79,16 @@ test('doctor: Show logs and Save diagnostics', async ({ page }) => {
   await page.getByRole('button', { name: 'Show logs' }).scrollIntoViewIfNeeded();
   await shoot(page, 'logs');
 });
+
+test('the popover opens again where it was left: the tab and the expanded row', async ({ page }) => {
+  const r = await open(page);
+  const api = page.getByRole('listitem').filter({ has: page.getByTitle('api', { exact: true }) });
+  await api.getByRole('button', { name: 'Show ports of api' }).click();
+  await expect.poll(() => r.ui.expandedRows).toEqual(['api']);
+  await page.getByRole('tab', { name: 'Doctor' }).click();
+  await expect.poll(() => r.ui.lastTab).toBe('doctor');
+  await page.reload();
+  await expect(page.getByRole('tab', { name: 'Doctor' })).toHaveAttribute('aria-selected', 'true');
+  await page.getByRole('tab', { name: 'Workspaces' }).click();
+  await expect(page.getByRole('group', { name: 'Ports of api' })).toBeVisible();
+});

@@ -196,6 +196,9 @@ export function createPopoverStore(api: RuncodeApi): PopoverStore {
         try {
           const session = await api.sessionGet();
           set({ session });
+          // Back where the user left it: the tab and the expanded row (the tray's own state).
+          const ui = await api.uiGet().catch(() => undefined);
+          if (ui) set({ view: ui.lastTab, expanded: ui.expandedRows[0] });
           if (session.signedIn) await loadSignedIn();
           else {
             const settings = await api.settingsGet().catch(() => undefined);
@@ -347,7 +350,10 @@ export function createPopoverStore(api: RuncodeApi): PopoverStore {
         });
       },
 
-      setView: (view) => set({ view }),
+      setView: (view) => {
+        set({ view });
+        void api.uiSet({ lastTab: view }).catch(() => undefined);
+      },
       // A new query selects its first row again (and the list scrolls to the top).
       setQuery: (query) => set({ query, selected: undefined }),
       hideWindow: () => void api.windowHide().catch(() => undefined),
@@ -355,12 +361,15 @@ export function createPopoverStore(api: RuncodeApi): PopoverStore {
       select: (selected) => set({ selected }),
       moveSelection: (visible, delta) =>
         set((s) => ({ selected: moveSelection(visible, s.selected, delta) })),
-      toggleExpanded: (name, open) =>
+      toggleExpanded: (name, open) => {
         set((s) => {
           const isOpen = s.expanded === name;
           const want = open ?? !isOpen;
           return { expanded: want ? name : isOpen ? undefined : s.expanded, selected: name };
-        }),
+        });
+        const expanded = get().expanded;
+        void api.uiSet({ expandedRows: expanded ? [expanded] : [] }).catch(() => undefined);
+      },
       notify,
       dismiss: (id) => set((s) => ({ banners: s.banners.filter((b) => b.id !== id) })),
     };
