@@ -28,8 +28,20 @@ export interface LocalServerOptions {
   launch?: 'source' | 'bin';
   /** workspaces.json's content (default: the server seeds its two demo workspaces). */
   workspaces?: { workspaces: unknown[] };
-  /** The server's environment, so its workspaces' commands' (default: this process's). */
+  /** The server's environment, so its workspaces' commands' (default: this process's, HOME its own). */
   env?: NodeJS.ProcessEnv;
+}
+
+/**
+ * A HOME of the server's own (inside its data dir): workspace commands run `bash -c`, which under
+ * SSH_CONNECTION reads ~/.bashrc, so a developer's rc file decided what tests saw. Measured here:
+ * a pyenv `init` in /root/.bashrc waiting 60 s on a stale rehash lock hung every workspace
+ * command of every test.
+ */
+function ownHome(dataDir: string): string {
+  const home = path.join(dataDir, 'home');
+  fs.mkdirSync(home, { recursive: true, mode: 0o700 });
+  return home;
 }
 
 export async function startLocalServerProcess(opts: LocalServerOptions = {}): Promise<LocalServerProcess> {
@@ -49,7 +61,7 @@ export async function startLocalServerProcess(opts: LocalServerOptions = {}): Pr
     cwd: REPO,
     label: 'runcode server',
     // Servers started side by side must not all seed their demo page on 8080 (see seed()).
-    env: { ...(opts.env ?? process.env), RUNCODE_DEMO_PORT: '0' },
+    env: { ...(opts.env ?? { ...process.env, HOME: ownHome(dataDir) }), RUNCODE_DEMO_PORT: '0' },
   });
   return {
     ...p.ready,
