@@ -7,6 +7,7 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs/promises';
 import os from 'node:os';
+import path from 'node:path';
 import { RuncodeError } from '../errors.js';
 import { describeWriteError, resolveWriteTarget } from './atomicWrite.js';
 
@@ -142,6 +143,18 @@ async function tryCreate(lock: string, content: string, nonce: string): Promise<
   }
 }
 
+/** Removes lock temps a writer killed between writing and linking left behind (we hold the lock). */
+async function sweepTemps(lock: string, staleMs: number): Promise<void> {
+  const dir = path.dirname(lock);
+  const prefix = `${path.basename(lock)}.`;
+  for (const name of await fs.readdir(dir).catch(() => [] as string[])) {
+    if (!name.startsWith(prefix) || !name.endsWith('.tmp')) continue;
+    const p = path.join(dir, name);
+    const st = await fs.stat(p).catch(() => undefined);
+    if (st && Date.now() - st.mtimeMs > staleMs) await fs.rm(p, { force: true });
+  }
+}
+
 /** Runs `fn` holding the lock for `file` (symlinks resolved, so every path to it shares one lock). */
 export async function withFileLock<T>(
   file: string,
@@ -166,6 +179,7 @@ export async function withFileLock<T>(
     }
     await sleep(5 + Math.random() * 25);
   }
+  await sweepTemps(lock, staleMs);
   try {
     return await fn();
   } finally {

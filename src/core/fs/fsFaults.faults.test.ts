@@ -46,6 +46,20 @@ describe('locks that cannot wedge', () => {
     expect(fs.existsSync(lock)).toBe(false);
   });
 
+  it('a temp lock left by a writer killed before linking it is swept once stale', async () => {
+    const target = path.join(dir, 'config3');
+    const orphan = `${lockPathFor(target)}.deadbeef.tmp`;
+    const fresh = `${lockPathFor(target)}.cafe.tmp`;
+    fs.writeFileSync(orphan, '{"pid":1}');
+    fs.writeFileSync(fresh, '{"pid":2}');
+    const old = new Date(Date.now() - 120_000);
+    fs.utimesSync(orphan, old, old);
+    await withFileLock(target, async () => undefined);
+    expect(fs.existsSync(orphan)).toBe(false);
+    expect(fs.existsSync(fresh)).toBe(true); // maybe a live writer's: left alone
+    fs.rmSync(fresh);
+  });
+
   it('the lock is whole from its first instant, and no temp file outlives it', async () => {
     const target = path.join(dir, 'config2');
     const lock = lockPathFor(target);
