@@ -206,7 +206,9 @@ test('Save diagnostics writes one archive that holds logs, doctor, versions and 
   expect(fs.readdirSync(path.join(root, 'logs')).sort()).toEqual(['cli.log', 'server.log', 'tray.log']);
   expect(read('doctor.txt')).toMatch(/^\[(ok|FAIL)\] OpenSSH client: /);
   expect(read('versions.txt')).toMatch(/^RunCode Tray .+\nNode .+\nOpenSSH OpenSSH_.+\nOS .+\n$/);
-  expect(read('ssh-config-block.txt')).toContain('Host runcode.api');
+  // Not opted in to ~/.ssh/config: the block file says so, and our own ssh config has the entry.
+  expect(read('ssh-config-block.txt')).toMatch(/: no RunCode block\n$/);
+  expect(read('own-ssh-config.txt')).toContain('Host runcode.api');
   const all = [
     'doctor.txt',
     'versions.txt',

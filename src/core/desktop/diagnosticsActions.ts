@@ -5,6 +5,7 @@ import path from 'node:path';
 import type { RuncodeApp } from '../app/runcodeApp.js';
 import { runDoctor } from '../app/doctor.js';
 import { logsDir } from '../logs/logger.js';
+import { ownSshConfigPath } from '../paths.js';
 import { tryLogIn } from '../logs/processLog.js';
 import { diagnosticsFileName, saveDiagnostics } from './diagnostics.js';
 
@@ -34,7 +35,7 @@ export class DiagnosticsActions {
     const written = await saveDiagnostics(dest, {
       stateDir: this.app.opts.stateDir,
       sshConfigPath: this.app.opts.sshConfigPath,
-      ...(this.shell.ownSshConfigPath ? { ownSshConfigPath: this.shell.ownSshConfigPath } : {}),
+      ownSshConfigPath: this.shell.ownSshConfigPath ?? ownSshConfigPath(this.app.opts.stateDir),
       appVersion: this.shell.appVersion ?? 'unknown',
       ...(this.shell.electronVersion ? { electronVersion: this.shell.electronVersion } : {}),
       doctor: () => runDoctor(this.app),
