@@ -208,6 +208,23 @@ describe.sequential('the product page, line by line', () => {
 
   it('~/.ssh/config is byte-identical after connect and exec (no opt-in)', () => {
     expect(userConfig()).toBe(USER_CONFIG);
+    // RunCode's own ssh config holds the host instead.
+    expect(fs.readFileSync(path.join(b.stateDir, 'ssh_config'), 'utf8')).toMatch(
+      new RegExp(`^Host runcode\\.${WS}$`, 'm'),
+    );
+  });
+
+  it("runcode ssh my-workspace -- CMD: through RunCode's own ssh config, nothing in ~/.ssh/config", async () => {
+    const r = await runcode(['ssh', WS, '--', 'echo', 'own-config']);
+    expect({ code: r.code, stdout: r.stdout }).toEqual({ code: 0, stdout: 'own-config\n' });
+    // Even with no ~/.ssh/config at all.
+    fs.rmSync(b.sshConfig);
+    try {
+      const bare = await runcode(['ssh', '--', 'echo', 'no-user-config']);
+      expect({ code: bare.code, stdout: bare.stdout }).toEqual({ code: 0, stdout: 'no-user-config\n' });
+    } finally {
+      fs.writeFileSync(b.sshConfig, USER_CONFIG, { mode: 0o600 });
+    }
   });
 
   it('runcode connect my-workspace --start --wait: boots a stopped box, returns once SSH answers', async () => {
