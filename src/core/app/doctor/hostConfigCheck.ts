@@ -4,7 +4,13 @@
 // (IdentityFile, CertificateFile, SendEnv, forwards): reported with the one fix.
 import type { DoctorCheck } from '../../../shared/contract.js';
 import type { HostEntry } from '../../ssh/sshConfigBlock.js';
-import { accumulatedExtras, describeViolation, parseSshG, pinViolations } from '../../ssh/sshEffectiveConfig.js';
+import {
+  accumulatedExtras,
+  aliasOf,
+  describeViolation,
+  parseSshG,
+  pinViolations,
+} from '../../ssh/sshEffectiveConfig.js';
 import type { ToolResult } from './runTool.js';
 
 export interface HostConfigInput {
@@ -21,7 +27,7 @@ export interface HostConfigInput {
 const EXCLUDE = '`Host * !runcode.*`';
 
 export function hostConfigCheck(i: HostConfigInput): DoctorCheck {
-  const alias = `runcode.${i.entry.name}`;
+  const alias = aliasOf(i.entry.name);
   const base = {
     id: `config-wins:${i.where === 'own' ? '' : 'user:'}${i.entry.name}`,
     title: `${alias} resolves to our settings ${i.where === 'own' ? '(own ssh config)' : `in ${i.configPath}`}`,
