@@ -171,9 +171,9 @@ export async function connectFigures(): Promise<Row[]> {
         met: whole.median <= refWhole.median + 20,
         note:
           'Reference: the round trip plus `ssh runcode.NAME true` on a workspace already connected (OpenSSH process start, ' +
-          'handshake through the gateway, exec of `true`): the floor a connect cannot go under. `ssh NAME true` through the ' +
-          'local gateway takes either ~125 or ~175 ms, at random and for both aliases alike (a fresh key is not slower), so ' +
-          'this row moves by that step from run to run; the connect row above is the part that is ours.',
+          'handshake through the gateway, exec of `true`): the floor a connect cannot go under. The server runs with an empty ' +
+          "HOME (lib/quietHome.ts): the bench machine's ~/.bashrc (pyenv init) used to put 100-150 ms, and lock waits of " +
+          'seconds, into every `ssh NAME true`. The connect row above is the part that is ours.',
       },
       part('find workspace (GET list)', 'find workspace (GET list)'),
       part(
