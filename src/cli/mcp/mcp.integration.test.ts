@@ -5,6 +5,7 @@ import fs from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import { ResourceUpdatedNotificationSchema } from '@modelcontextprotocol/sdk/types.js';
 import { AjvJsonSchemaValidator } from '@modelcontextprotocol/sdk/validation/ajv';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readAttached } from '../../core/state/attachment.js';
@@ -18,6 +19,7 @@ let server: CliServer;
 let b: CliSandbox;
 let mcp: McpSession;
 let apiDir: string;
+let resourceUpdates = 0;
 /** Every tool result of the run, scanned for secrets at the end. */
 const seen: string[] = [];
 
@@ -121,12 +123,29 @@ describe('runcode mcp', () => {
     expectError(await call('exec', { command: 'true', workspace: '../x' }), /not a valid workspace name/);
   });
 
+  it('offers runcode://workspaces as a resource a client can subscribe to', async () => {
+    mcp.client.setNotificationHandler(ResourceUpdatedNotificationSchema, (n) => {
+      if (n.params.uri === 'runcode://workspaces') resourceUpdates++;
+    });
+    await mcp.client.subscribeResource({ uri: 'runcode://workspaces' });
+    const r = await mcp.client.readResource({ uri: 'runcode://workspaces' });
+    const list = JSON.parse((r.contents[0] as { text: string }).text) as {
+      name: string;
+      connected: boolean;
+    }[];
+    expect(list.map((w) => [w.name, w.connected])).toEqual([
+      ['api', false],
+      ['web', false],
+    ]);
+  });
+
   it('connects with start, waiting until SSH answers, with progress, and attaches', async () => {
     const said: string[] = [];
     const r = await call('connect', { name: 'api', start: true }, (m) => said.push(m));
     expect(r.isError, text(r)).toBeFalsy();
     expect(text(r)).toMatch(/connected to api and attached it/);
     expect(said.join('\n')).toMatch(/waiting for SSH to answer/);
+    await waitFor(() => resourceUpdates > 0, 'a resources/updated notification');
     const list = (await call('list_workspaces')).structuredContent as {
       workspaces: { name: string; state: string; connected: boolean; attached: boolean }[];
     };

@@ -13,10 +13,25 @@ export class McpContext {
   private readonly running = new Set<AbortController>();
   private stopWatching: (() => void) | undefined;
   private refresherStarted = false;
+  /** Told when what list_workspaces shows may have changed (the resource's subscribers). */
+  onChange: () => void = () => undefined;
 
   constructor(readonly app: RuncodeApp) {
     this.links = new SshLinks(app);
     this.forwards = new ForwardManager({ getTarget: (w) => app.connections.target(w) });
+    // Traffic counters change every second; only a forward's state or its end is news.
+    const states = new Map<string, string>();
+    this.forwards.subscribe((e) => {
+      const [key, state] =
+        e.type === 'removed'
+          ? [`${e.workspace}:${e.remotePort}`, 'removed']
+          : [`${e.forward.workspace}:${e.forward.remotePort}`, e.forward.state];
+      if (states.get(key) === state) return;
+      states.set(key, state);
+      this.onChange();
+    });
+    // Connections made, renewed or dropped by any process (the refresher follows once started).
+    this.stopWatching = app.watchConnections(() => this.onChange());
   }
 
   /** The attached workspace: the same <state>/attached.json as `runcode connect` and the tray. */
@@ -53,7 +68,6 @@ export class McpContext {
     if (this.refresherStarted) return;
     this.refresherStarted = true;
     await this.app.startRefresher().catch(() => undefined);
-    this.stopWatching = this.app.watchConnections();
   }
 
   /** An AbortController that ends with the session. */

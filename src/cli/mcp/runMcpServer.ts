@@ -8,6 +8,7 @@ import { registerExecTool } from './execTool.js';
 import { registerFileTools } from './fileTools.js';
 import { registerForwardTools } from './forwardTools.js';
 import { McpContext } from './mcpContext.js';
+import { registerWorkspacesResource } from './workspacesResource.js';
 import { registerWorkspaceTools } from './workspaceTools.js';
 
 export const MCP_INSTRUCTIONS = `RunCode workspaces are cloud machines reached over SSH. Call connect once (start: true if it is stopped), then exec runs commands there; put_file/get_file move files; port_forward gives a local URL for a dev server.`;
@@ -18,6 +19,7 @@ export function buildMcpServer(ctx: McpContext, version: string): McpServer {
   registerExecTool(server, ctx);
   registerFileTools(server, ctx);
   registerForwardTools(server, ctx);
+  ctx.onChange = registerWorkspacesResource(server, ctx);
   return server;
 }
 

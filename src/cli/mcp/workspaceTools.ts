@@ -71,6 +71,7 @@ export function registerWorkspaceTools(server: McpServer, ctx: McpContext): void
     },
     guarded(async ({ name: n }) => {
       const ws = await ctx.app.start(workspaceName(n));
+      ctx.onChange();
       return textResult(`${ws.name} is ${ws.state}`, { name: ws.name, state: ws.state });
     }),
   );
@@ -94,6 +95,7 @@ export function registerWorkspaceTools(server: McpServer, ctx: McpContext): void
           .filter((f) => f.workspace === wsName)
           .map((f) => ctx.forwards.remove(f.workspace, f.remotePort).catch(() => undefined)),
       );
+      ctx.onChange();
       return textResult(`${ws.name} is ${ws.state}`, { name: ws.name, state: ws.state });
     }),
   );
