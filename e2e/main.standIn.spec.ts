@@ -129,9 +129,9 @@ test('through main: local sign-in, start, connect from the tray menu, open, forw
   // Open in VS Code: main hands shell.openExternal the documented URL (after the one-time
   // question about ~/.ssh/config, where the app asks it).
   await api.getByRole('button', { name: 'Open api in VS Code' }).click();
+  // The opt-in is off by default, so the question always comes first: wait for it.
   const ask = page.getByRole('dialog').filter({ hasText: '.ssh/config' });
-  if (await ask.isVisible().catch(() => false))
-    await ask.getByRole('button', { name: /^(Allow|Yes|Turn on|Add)/ }).click();
+  await ask.getByRole('button', { name: /^(Allow|Yes|Turn on|Add)/ }).click();
   await expect
     .poll(() => main!.record.opened.at(-1), { timeout: 30_000 })
     .toMatch(/^vscode:\/\/vscode-remote\/ssh-remote\+runcode\.api\//);

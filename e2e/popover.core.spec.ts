@@ -97,16 +97,18 @@ test('real core: consent sign-in, start, ssh, forward, open in VS Code, stop, si
   await expect(api.locator('.badge')).toHaveText('Starting');
   await expect(api.locator('.badge')).toHaveText('Running', { timeout: 20_000 });
 
-  // Connect (copy the ssh command), then the real OpenSSH client gets in.
+  // Connect (copy the ssh command), then the real OpenSSH client gets in through RunCode's own
+  // config; ~/.ssh/config is not touched (no opt-in yet).
   await api.getByRole('button', { name: 'Copy ssh command for api' }).click();
   await expect(page.getByRole('status').filter({ hasText: 'Copied “ssh runcode.api”.' })).toBeVisible();
-  // Asynchronously: the server runs in this process and must keep answering.
-  const { stdout: out } = await promisify(execFile)(
-    'ssh',
-    ['-F', sshConfig, '-o', 'BatchMode=yes', 'runcode.api', 'echo ok'],
-    { encoding: 'utf8', timeout: 20_000 },
-  );
-  expect(out.trim()).toBe('ok');
+  const sshVia = (config: string) =>
+    // Asynchronously: the server runs in this process and must keep answering.
+    promisify(execFile)('ssh', ['-F', config, '-o', 'BatchMode=yes', 'runcode.api', 'echo ok'], {
+      encoding: 'utf8',
+      timeout: 20_000,
+    });
+  expect((await sshVia(path.join(stateDir, 'ssh_config'))).stdout.trim()).toBe('ok');
+  expect(fs.existsSync(sshConfig)).toBe(false);
 
   // Forward the demo port; the page comes through the local URL the popover shows.
   await api.getByRole('button', { name: 'Show ports of api' }).click();
@@ -118,8 +120,22 @@ test('real core: consent sign-in, start, ssh, forward, open in VS Code, stop, si
   expect(await get(local)).toBe(API_PAGE);
   await shoot(page, 'core-forward');
 
-  // Open in VS Code: the launcher gets the exact documented URL.
+  // Open in VS Code, which finds hosts through ~/.ssh/config: the popover asks first, in plain
+  // words; Not now changes nothing and opens nothing.
+  const openedBefore = opened.length;
   await api.getByRole('button', { name: 'Open api in VS Code' }).click();
+  const ask = page.getByRole('dialog', { name: 'Let your editors reach workspaces?' });
+  await expect(ask).toContainText('Adds a removable block to ~/.ssh/config');
+  await shoot(page, 'core-opt-in-question');
+  await ask.getByRole('button', { name: 'Not now' }).click();
+  await expect(ask).toBeHidden();
+  expect(fs.existsSync(sshConfig)).toBe(false);
+  expect(opened.length).toBe(openedBefore);
+  // Asked again on the next Open; Allow adds the block and opens, and the launcher gets the
+  // exact documented URL.
+  await api.getByRole('button', { name: 'Open api in VS Code' }).click();
+  await ask.getByRole('button', { name: 'Allow' }).click();
+  await expect(ask).toBeHidden();
   const ws = (await controller.router.invoke('workspaces:list', undefined)) as {
     ok: true;
     value: WorkspaceView[];
@@ -127,12 +143,25 @@ test('real core: consent sign-in, start, ssh, forward, open in VS Code, stop, si
   const workdir = ws.value.find((w) => w.name === 'api')!.workdir;
   const encoded = workdir.split('/').map(encodeURIComponent).join('/');
   await expect.poll(() => opened.at(-1)).toBe(`vscode://vscode-remote/ssh-remote+runcode.api${encoded}`);
+  expect(fs.readFileSync(sshConfig, 'utf8')).toMatch(/^Host runcode\.api$/m);
+  expect((await sshVia(sshConfig)).stdout.trim()).toBe('ok');
+  expect((await settings.get()).sshConfigOptIn).toBe(true);
 
   // Stop, then sign out: the block is gone from the ssh config.
   await api.getByRole('button', { name: 'Stop api' }).click();
   await expect(api.locator('.badge')).toHaveText('Stopped', { timeout: 20_000 });
   expect(fs.readFileSync(sshConfig, 'utf8')).toContain('BEGIN RUNCODE');
   await page.getByRole('tab', { name: 'Settings' }).click();
+  // Settings has the same switch: off removes the block, on brings it back.
+  const optIn = page.getByRole('checkbox', { name: /Let editors reach workspaces/ });
+  await expect(optIn).toBeChecked();
+  await optIn.uncheck();
+  const userConfig = () => (fs.existsSync(sshConfig) ? fs.readFileSync(sshConfig, 'utf8') : '');
+  await expect.poll(userConfig).not.toContain('RUNCODE');
+  await expect.poll(async () => (await settings.get()).sshConfigOptIn).toBe(false);
+  await optIn.check();
+  await expect.poll(userConfig).toMatch(/^Host runcode\.api$/m);
+  await expect(page.getByRole('list', { name: 'Hosts in the RunCode block' })).toContainText('runcode.api');
   await page.getByRole('button', { name: 'Sign out' }).click();
   await expect(page.getByRole('heading', { name: 'Sign in to RunCode' })).toBeVisible();
   const after = fs.existsSync(sshConfig) ? fs.readFileSync(sshConfig, 'utf8') : '';

@@ -2,6 +2,7 @@
 import { useEffect } from 'react';
 import { Doctor } from './Doctor.js';
 import { ErrorBanner } from './ErrorBanner.js';
+import { OptInPrompt } from './OptInPrompt.js';
 import { FirstRun } from './FirstRun.js';
 import { Header } from './Header.js';
 import { Settings } from './Settings.js';
@@ -71,6 +72,7 @@ export function App() {
     <div className="app">
       {signedIn && phase === 'ready' ? <Header /> : null}
       <ErrorBanner />
+      <OptInPrompt />
       <div
         className="screen"
         id="screen"

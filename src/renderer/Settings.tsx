@@ -108,6 +108,16 @@ export function Settings() {
 
       <section aria-labelledby="set-ssh">
         <h2 id="set-ssh">SSH config</h2>
+        <label className="check">
+          <input
+            type="checkbox"
+            checked={settings?.sshConfigOptIn ?? false}
+            disabled={!settings}
+            onChange={(e) => void save({ sshConfigOptIn: e.target.checked })}
+          />
+          Let editors reach workspaces (adds a removable block to ~/.ssh/config; the browser IDE and the
+          terminal work without it)
+        </label>
         {sshConfig ? (
           <>
             <p className="mono truncate small-text" title={sshConfig.path}>

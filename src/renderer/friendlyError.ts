@@ -23,7 +23,12 @@ const FRIENDLY: Record<string, string> = {
 };
 
 /** Codes whose server/core message is more useful than ours (it names the field or the port). */
-const OWN_MESSAGE = new Set(['invalid_argument', 'editor_unavailable', 'port_taken']);
+const OWN_MESSAGE = new Set([
+  'invalid_argument',
+  'editor_unavailable',
+  'port_taken',
+  'ssh_config_opt_in_needed',
+]);
 
 export function isApiError(e: unknown): e is ApiError {
   return (

@@ -46,6 +46,8 @@ export interface PopoverState {
   /** In-flight actions by key (`signOut`, `connect:api`, `forward:api:3000`, ...). */
   busy: Readonly<Record<string, true>>;
   banners: readonly Banner[];
+  /** An Open that needs the ~/.ssh/config block, waiting on the user's answer. */
+  optInAsk: { name: string; editor?: EditorId } | undefined;
 }
 
 export interface PopoverActions {
@@ -61,6 +63,8 @@ export interface PopoverActions {
   /** Ensures the ssh entry and pass; resolves with the command to copy, or undefined on failure. */
   connect(name: string): Promise<string | undefined>;
   openEditor(name: string, editor?: EditorId): Promise<void>;
+  /** The answer to "Let your editors reach workspaces?": yes turns the block on and opens. */
+  answerOptIn(allow: boolean): Promise<void>;
   openUrl(url: string): Promise<void>;
   toggleForward(workspace: string, remotePort: number, enabled: boolean): Promise<void>;
   addForward(workspace: string, remotePort: number): Promise<boolean>;
@@ -103,6 +107,7 @@ export function initialState(): PopoverState {
     expanded: undefined,
     busy: {},
     banners: [],
+    optInAsk: undefined,
   };
 }
 
@@ -271,9 +276,26 @@ export function createPopoverStore(api: RuncodeApi): PopoverStore {
           try {
             await api.editorsOpen(editor ? { name, editor } : { name });
           } catch (e) {
-            fail(`Couldn't open ${name}`, e);
+            // The editor needs the ~/.ssh/config block: ask, in plain words, instead of failing.
+            if ((e as { code?: unknown })?.code === 'ssh_config_opt_in_needed')
+              set({ optInAsk: editor ? { name, editor } : { name } });
+            else fail(`Couldn't open ${name}`, e);
           }
         });
+      },
+
+      async answerOptIn(allow) {
+        const ask = get().optInAsk;
+        set({ optInAsk: undefined });
+        if (!ask || !allow) return;
+        try {
+          set({ settings: await api.settingsSet({ sshConfigOptIn: true }) });
+          set({ sshConfig: await api.sshConfigGet() });
+        } catch (e) {
+          fail("Couldn't add the block to ~/.ssh/config", e);
+          return;
+        }
+        await get().openEditor(ask.name, ask.editor);
       },
 
       async openUrl(url) {
@@ -315,6 +337,8 @@ export function createPopoverStore(api: RuncodeApi): PopoverStore {
         if (before) set({ settings: { ...before, ...patch } });
         try {
           set({ settings: await api.settingsSet(patch) });
+          // The switch added or removed the block: show the hosts as they are now.
+          if ('sshConfigOptIn' in patch) set({ sshConfig: await api.sshConfigGet() });
         } catch (e) {
           set({ settings: before });
           fail("Couldn't save the setting", e);

@@ -14,6 +14,16 @@ import { resolveWriteTarget } from '../fs/atomicWrite.js';
 import { setSshConfigOptIn } from '../app/sshConfigOptIn.js';
 import type { ConnectionRecord } from '../state/connectionStore.js';
 
+/** Editors that read ~/.ssh/config themselves (Remote-SSH and the like). */
+const NEEDS_USER_SSH_CONFIG: ReadonlySet<string> = new Set([
+  'vscode',
+  'vscode-insiders',
+  'cursor',
+  'windsurf',
+  'zed',
+  'jetbrains-gateway',
+]);
+
 /** A pass this close to expiry is renewed before an editor opens. */
 const FRESH_ENOUGH_MS = 5 * 60_000;
 
@@ -40,7 +50,19 @@ export class DesktopActions {
 
   async openEditor(name: string, editor?: Settings['defaultEditor']): Promise<void> {
     const { app } = this.o;
-    const chosen = editor ?? (await app.settings.get()).defaultEditor;
+    const settings = await app.settings.get();
+    const chosen = editor ?? settings.defaultEditor;
+    // These editors find workspaces through ~/.ssh/config: without the opt-in they could not,
+    // so say what is needed (the popover asks, and Settings has the switch) instead of opening
+    // an editor that fails. The browser IDE and the terminal (our own config) need nothing.
+    if (NEEDS_USER_SSH_CONFIG.has(chosen) && !settings.sshConfigOptIn) {
+      const label = EDITORS.find((e) => e.id === chosen)?.label ?? chosen;
+      throw new RuncodeError(
+        'ssh_config_opt_in_needed',
+        `${label} finds workspaces through ~/.ssh/config: let RunCode add its removable block ` +
+          `(Settings, "Let editors reach workspaces") to open ${name} there`,
+      );
+    }
     const known = this.o.known(name);
     const ws = known.workspace ?? (await app.findWorkspace(name));
     const rec = known.connection;
