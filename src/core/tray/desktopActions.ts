@@ -7,6 +7,7 @@ import type { RuncodeApp } from '../app/runcodeApp.js';
 import { assertAllowedUrl } from '../editors/allowedUrl.js';
 import { detectEditors } from '../editors/detectEditors.js';
 import { EDITORS } from '../editors/editorUrl.js';
+import { ownSshConfigPath } from '../paths.js';
 import { launchEditor } from '../editors/launchEditor.js';
 import type { LaunchDeps } from '../editors/launchEditor.js';
 import { RuncodeError } from '../errors.js';
@@ -76,6 +77,8 @@ export class DesktopActions {
       },
       {
         platform: this.o.platform,
+        // The terminal runs `ssh -F <state>/ssh_config`: no ~/.ssh/config entry needed.
+        sshConfig: ownSshConfigPath(app.opts.stateDir),
         ...(this.o.env ? { env: this.o.env } : {}),
         ...(this.o.spawn ? { spawn: this.o.spawn } : {}),
         openUrl: (url) => this.o.openUrl(url),
