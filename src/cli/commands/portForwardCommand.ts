@@ -32,7 +32,12 @@ workspaces are kept fresh, so the forwards come back after network loss or a gat
         if (r.name === ws && !r.ok) progress(`${ws}: pass renewal failed (${r.error?.message}); will retry`);
       });
       const unwatch = app.watchConnections();
-      const forwards = new ForwardManager({ getTarget: (w) => app.connections.target(w) });
+      // No event stream here to tick the shared keepalive: its own timer pings every 7.5 s, so a
+      // gateway that stops answering is said within ~15 s (one missed reply).
+      const forwards = new ForwardManager({
+        getTarget: (w) => app.connections.target(w),
+        keepaliveMs: 7_500,
+      });
       const stopped = untilSignal();
       // Each forward starts as `starting`; only changes after that are news.
       const states = new Map<number, ForwardState>(wanted.map((w) => [w.remotePort, 'starting']));
