@@ -20,7 +20,7 @@ import { ConnectionStore } from '../state/connectionStore.js';
 import type { SettingsStore } from '../state/settingsFile.js';
 import type { ConnectionRecord } from '../state/connectionStore.js';
 import { Connections, passTimes } from './connections.js';
-import { sshConfigOptedIn } from './sshConfigOptIn.js';
+import { adoptExistingBlock, sshConfigOptedIn } from './sshConfigOptIn.js';
 import { Session } from './session.js';
 
 export interface RuncodeAppOptions {
@@ -192,6 +192,7 @@ export class RuncodeApp {
     if (this.refresherInstance) return this.refresherInstance;
     // A damaged connections.json fails here, loudly; later syncs keep the last good view.
     await this.connections.list();
+    await adoptExistingBlock(this).catch(() => false);
     const repaired = await this.connections.sweep().catch(() => []);
     if (repaired.length) onRepaired?.(repaired);
     const changedEntries = new Set<string>();

@@ -45,3 +45,16 @@ export async function previewSshConfigOptIn(app: App, on: boolean): Promise<Conf
   const entries = on ? (await app.connections.list()).map((r) => app.connections.entry(r)) : [];
   return app.configFile.preview(entries);
 }
+
+/**
+ * A machine set up before the opt-in existed has a block in ~/.ssh/config that its editors use:
+ * keep it working (and following connects) instead of leaving it stale. Runs at tray and agent
+ * start; `config-ssh --remove` turns it off for good.
+ */
+export async function adoptExistingBlock(app: Pick<App, 'configFile' | 'settings'>): Promise<boolean> {
+  if (await sshConfigOptedIn(app)) return false;
+  const entries = await app.configFile.read().catch(() => []);
+  if (entries.length === 0) return false;
+  await app.settings.set({ sshConfigOptIn: true });
+  return true;
+}

@@ -86,4 +86,15 @@ describe('DesktopActions ssh config', () => {
       fs.chmodSync(target, 0o600);
     }
   });
+
+  it('a block written before the opt-in existed is adopted at start (kept following connects)', async () => {
+    const original = fs.readFileSync(target);
+    await app.config.setUserBlock([app.connections.entry((await app.connections.list())[0]!)]);
+    expect((await app.settings.get()).sshConfigOptIn).toBe(false);
+    await app.startRefresher();
+    expect((await app.settings.get()).sshConfigOptIn).toBe(true);
+    // Off again: the block goes, byte-exactly.
+    await actions.settingsSet({ sshConfigOptIn: false });
+    expect(fs.readFileSync(target)).toEqual(original);
+  });
 });
