@@ -76,6 +76,9 @@ export interface SessionView {
   signInUrl?: string;
   /** The local sandbox server is running inside the app. */
   sandbox: boolean;
+  /** While the live stream is down: why (its last error) and when it tries again (ISO). */
+  liveError?: string;
+  liveRetryAt?: string;
   /** Tray updates (absent where the app cannot update itself, e.g. a development build). */
   update?: UpdateView;
 }

@@ -109,6 +109,12 @@ export class WorkspaceFeed {
     return this.lastError ? toErrorInfo(this.lastError) : undefined;
   }
 
+  /** Wall-clock time of the next stream attempt while it is down (for "next try in ..."). */
+  get nextRetryAt(): number | undefined {
+    if (this.conn || this.reconnectAt === undefined) return undefined;
+    return this.clock.now() + Math.max(0, this.reconnectAt - this.clock.monotonic());
+  }
+
   get snapshot(): FeedSnapshot {
     return { workspaces: this.list, mode: this.currentMode, error: this.error };
   }
