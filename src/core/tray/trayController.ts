@@ -174,6 +174,7 @@ export class TrayController {
       liveMode: this.feed?.mode ?? 'offline',
       ...(this.signInUrl ? { signInUrl: this.signInUrl } : {}),
       sandbox: this.sandbox !== undefined,
+      ...this.liveTrouble(),
       ...(this.updates.view() ? { update: this.updates.view() } : {}),
     };
   }
@@ -323,6 +324,7 @@ export class TrayController {
     });
     this.feed = feed;
     let lastMode = feed.mode;
+    let lastError = feed.error?.message;
     let toldSignIn = false;
     let streamWasDown = false;
     this.stopFeed = feed.subscribe((snap) => {
@@ -330,8 +332,9 @@ export class TrayController {
       this.settlePending();
       this.emit('workspaces:changed', this.workspaceList());
       this.emitForwards();
-      if (snap.mode !== lastMode) {
+      if (snap.mode !== lastMode || snap.error?.message !== lastError) {
         lastMode = snap.mode;
+        lastError = snap.error?.message;
         this.emit('session:changed', this.sessionView());
       }
       // A revoked or expired token: say so once, instead of a silent "offline".
@@ -427,6 +430,17 @@ export class TrayController {
   private async reloadConnections(): Promise<void> {
     this.connections = await this.app.connections.list().catch(() => this.connections);
     this.emit('workspaces:changed', this.workspaceList());
+  }
+
+  /** The stream's last error and next try, while it is not live. */
+  private liveTrouble(): { liveError?: string; liveRetryAt?: string } {
+    const f = this.feed;
+    if (!f || f.mode === 'stream') return {};
+    const at = f.nextRetryAt;
+    return {
+      ...(f.error ? { liveError: f.error.message } : {}),
+      ...(at !== undefined ? { liveRetryAt: new Date(at).toISOString() } : {}),
+    };
   }
 
   private workspaceList(): WorkspaceView[] {
