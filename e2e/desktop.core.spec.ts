@@ -143,6 +143,14 @@ test('a forwarded workspace shows its link health; the gateway going away and co
   await expect(ports.getByText('Reconnecting…')).toBeVisible();
   await expect(ports.getByText(/^Next try (in \d+ s|now)$/)).toBeVisible();
   await expect.poll(() => controller!.trayState(), { timeout: 20_000 }).toBe('attention');
+  // The live stream is down too: the header's status says why and when it tries again.
+  await expect(
+    page.getByRole('status', {
+      name: /^Updates: (Offline|Polling) Last error: .+\. Next try (in \d+ s|now)\.$/,
+    }),
+  ).toBeVisible({
+    timeout: 20_000,
+  });
   await shoot(page, 'link-down');
 
   // The same server comes back on the same ports: the link is up again, the page comes through.

@@ -1,4 +1,5 @@
 // Top bar when signed in: who, how live the data is, and the three tabs.
+import { inSeconds } from './linkHealth.js';
 import type { View } from './store.js';
 import { usePopover } from './usePopover.js';
 
@@ -21,6 +22,14 @@ export function Header() {
   const liveMode = usePopover((s) => s.session?.liveMode ?? 'offline');
   const sandbox = usePopover((s) => s.session?.sandbox ?? false);
   const live = LIVE[liveMode] ?? LIVE.offline!;
+  const liveError = usePopover((s) => s.session?.liveError);
+  const liveRetryAt = usePopover((s) => s.session?.liveRetryAt);
+  // Down: say why and when it tries again (the status's title and label).
+  const retry = liveRetryAt ? inSeconds(liveRetryAt, Date.now()) : '';
+  const trouble =
+    liveMode !== 'stream' && (liveError || retry)
+      ? ` ${liveError ? `Last error: ${liveError}.` : ''}${retry ? ` Next try ${retry}.` : ''}`
+      : '';
 
   function onTabKey(e: React.KeyboardEvent) {
     if (e.key !== 'ArrowLeft' && e.key !== 'ArrowRight') return;
@@ -41,9 +50,9 @@ export function Header() {
         </span>
         <span
           className={`live live-${liveMode}`}
-          title={live.title}
+          title={`${live.title}${trouble}`}
           role="status"
-          aria-label={`Updates: ${live.text}`}
+          aria-label={`Updates: ${live.text}${trouble}`}
         >
           {live.text}
         </span>
