@@ -49,6 +49,7 @@ when needed).
         workdir: rec?.pass.workdir ?? workspace.workdir,
         ...(rec ? { user: rec.pass.user } : {}),
         webIdeUrl: workspace.webIdeUrl,
+        endpoint: (await app.session.endpoint())?.endpoint,
       };
       const sshConfig = ownSshConfigIfPresent(app);
       const deps = { platform: process.platform, env: process.env, ...(sshConfig ? { sshConfig } : {}) };

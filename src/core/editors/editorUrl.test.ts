@@ -13,6 +13,7 @@ const T = {
   workdir: '/home/dev/my project',
   user: 'ws-api',
   webIdeUrl: 'https://ide.example.com/ws/api',
+  endpoint: 'https://ide.example.com',
 };
 
 const EXPECTED: Record<Exclude<EditorId, 'terminal'>, string> = {
@@ -102,11 +103,19 @@ describe('editorUrl', () => {
       'https://user:pw@ide.example.com/',
       'https://ide.example.com/a b',
       'file:///etc/passwd',
+      // Not the control plane's own origin.
+      'https://evil.example/phish',
+      'https://ide.example.com:8443/ws/api',
+      'https://ide.example.com.evil.example/ws/api',
     ]) {
       expect(() => editorUrl('browser', { ...T, webIdeUrl })).toThrow(
         expect.objectContaining({ code: 'bad_url' }),
       );
     }
+    // Without the endpoint there is no origin to be on: refused.
+    expect(() => editorUrl('browser', { ...T, endpoint: undefined })).toThrow(
+      expect.objectContaining({ code: 'bad_url' }),
+    );
   });
 
   it('gives the documented forms for a real workspace whose workdir has spaces', async () => {
@@ -119,7 +128,13 @@ describe('editorUrl', () => {
         expect(ws.workdir).toContain(' ');
         const enc = ws.workdir.split('/').map(encodeURIComponent).join('/');
         expect(enc).toContain('%20');
-        const t = { name: ws.name, workdir: ws.workdir, user: ws.id, webIdeUrl: ws.webIdeUrl };
+        const t = {
+          name: ws.name,
+          workdir: ws.workdir,
+          user: ws.id,
+          webIdeUrl: ws.webIdeUrl,
+          endpoint: srv.endpoint,
+        };
         expect(editorUrl('vscode', t)).toBe(`vscode://vscode-remote/ssh-remote+runcode.api${enc}`);
         expect(editorUrl('cursor', t)).toBe(`cursor://vscode-remote/ssh-remote+runcode.api${enc}`);
         expect(editorUrl('zed', t)).toBe(`zed://ssh/runcode.api${enc}`);

@@ -31,6 +31,8 @@ export interface EditorTarget {
   user?: string;
   /** Workspace.webIdeUrl, for the browser IDE. */
   webIdeUrl?: string;
+  /** The control plane it came from: the browser IDE is opened only on this origin. */
+  endpoint?: string;
 }
 
 const NAME = /^[a-z0-9][a-z0-9-]{0,62}$/;
@@ -115,7 +117,7 @@ export function editorUrl(editor: EditorId, t: EditorTarget): string | undefined
       return `jetbrains-gateway://connect#${q.map(([k, v]) => `${k}=${encodeURIComponent(v!)}`).join('&')}`;
     }
     case 'browser':
-      return checkWebIdeUrl(t.webIdeUrl);
+      return checkWebIdeUrl(t.webIdeUrl, t.endpoint);
     case 'terminal':
       return undefined;
     default:
@@ -123,8 +125,11 @@ export function editorUrl(editor: EditorId, t: EditorTarget): string | undefined
   }
 }
 
-/** Workspace.webIdeUrl: https only, no credentials, printable ASCII. */
-export function checkWebIdeUrl(url: string | undefined): string {
+/**
+ * Workspace.webIdeUrl: https only, no credentials, printable ASCII, and on the endpoint's own
+ * origin (a backend cannot send the browser anywhere else, whatever it answers).
+ */
+export function checkWebIdeUrl(url: string | undefined, endpoint: string | undefined): string {
   const bad = () =>
     new RuncodeError('bad_url', `the browser IDE URL ${show(url)} is not an https:// URL; refusing it`);
   if (typeof url !== 'string' || url.length > 2048 || !/^https:\/\/[\x21-\x7e]+$/.test(url)) throw bad();
@@ -135,5 +140,17 @@ export function checkWebIdeUrl(url: string | undefined): string {
     throw bad();
   }
   if (u.protocol !== 'https:' || !u.hostname || u.username || u.password) throw bad();
+  let origin: string | undefined;
+  try {
+    origin = endpoint === undefined ? undefined : new URL(endpoint).origin;
+  } catch {
+    origin = undefined;
+  }
+  if (u.origin !== origin) {
+    throw new RuncodeError(
+      'bad_url',
+      `the browser IDE URL ${show(url)} is not on the control plane's own origin (${origin ?? 'unknown'}); refusing it`,
+    );
+  }
   return url;
 }

@@ -18,6 +18,7 @@ const T = {
   workdir: '/home/dev/my project',
   user: 'ws-api',
   webIdeUrl: 'https://ide.example.com/ws/api',
+  endpoint: 'https://ide.example.com',
 };
 
 function recorder(fail?: string) {

@@ -74,6 +74,7 @@ export class DesktopActions {
         workdir: rec?.pass.workdir ?? ws.workdir,
         user: rec?.pass.user ?? `ws-${name}`,
         webIdeUrl: ws.webIdeUrl,
+        endpoint: (await app.session.endpoint())?.endpoint,
       },
       {
         platform: this.o.platform,
