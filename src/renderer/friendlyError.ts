@@ -1,8 +1,10 @@
 // ApiError codes -> short messages a person can act on. Never shows a stack trace: unknown
 // errors fall back to the first line of their message.
 import type { ApiError } from '../shared/contract.js';
+import type { ErrorCode } from '../shared/errorCodes.js';
 
-const FRIENDLY: Record<string, string> = {
+// Keyed by the closed union: a code nothing throws cannot have words here.
+const FRIENDLY: Partial<Record<ErrorCode, string>> = {
   unauthorized: 'Your session has ended. Sign in again.',
   unreachable: "Can't reach RunCode. Check your network and the endpoint, then try again.",
   tls: "The server's certificate isn't trusted. Check the endpoint (or its CA file in Settings).",
@@ -17,16 +19,14 @@ const FRIENDLY: Record<string, string> = {
   config_markers:
     'Your ~/.ssh/config has unbalanced or duplicated RunCode markers. Fix them by hand, then try again.',
   config_not_writable: "Your ssh config can't be written. Check its permissions.",
-  editor_unavailable: "That editor isn't installed. Pick another one from the menu.",
   bad_url: "That address can't be opened.",
-  no_api: 'The app bridge is missing. Restart RunCode Tray.',
 };
 
 /** Codes whose server/core message is more useful than ours (it names the field or the port). */
-const OWN_MESSAGE = new Set([
+const OWN_MESSAGE: ReadonlySet<string> = new Set<ErrorCode>([
   'invalid_argument',
-  'editor_unavailable',
-  'port_taken',
+  'launch_failed',
+  'port_in_use',
   'ssh_config_opt_in_needed',
 ]);
 
@@ -53,7 +53,7 @@ export function friendlyError(e: unknown): string {
   if (isApiError(e)) {
     const own = cleanMessage(e.message);
     if (OWN_MESSAGE.has(e.code) && own) return own;
-    return FRIENDLY[e.code] ?? (own || `Something went wrong (${e.code}).`);
+    return FRIENDLY[e.code as ErrorCode] ?? (own || `Something went wrong (${e.code}).`);
   }
   if (e instanceof Error) return cleanMessage(e.message) || 'Something went wrong.';
   return 'Something went wrong.';

@@ -166,7 +166,7 @@ export interface Calls {
   /** Adds a port the user wants offered for a workspace (and turns it on). */
   'forwards:add': (args: { workspace: string; remotePort: number }) => ForwardView;
   'editors:list': () => EditorInfo[];
-  /** Makes sure the entry exists and the pass is fresh, then opens the editor. Rejects `not_running`, `editor_unavailable`, ... */
+  /** Makes sure the entry exists and the pass is fresh, then opens the editor. Rejects `not_running`, `launch_failed`, ... */
   'editors:open': (args: { name: string; editor?: EditorId }) => void;
   /** Opens an http(s) URL in the default browser (a forward's local URL, the web IDE). Rejects `bad_url`. */
   'browser:open': (args: { url: string }) => void;

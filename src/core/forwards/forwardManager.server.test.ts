@@ -80,7 +80,7 @@ describe('forwards against runcode server', () => {
     const getTarget = async (): Promise<SshTarget> => {
       const now = await api.getWorkspace(ws!.id);
       if (now.state !== 'running')
-        throw new RuncodeError('workspace_not_running', `workspace ${now.name} is ${now.state}`);
+        throw new RuncodeError('not_running', `workspace ${now.name} is ${now.state}`);
       const key = generateEd25519KeyPair('forward-e2e');
       const pass = await api.createSshPass(ws!.id, key.publicKey);
       passes++;
