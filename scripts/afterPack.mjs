@@ -12,6 +12,8 @@ const SENTINEL = 'dL7pKGdnNz796PbbjQWNKmHXBZaB9tsX'; // @electron/fuses' fuse-wi
 export const FUSES = {
   version: FuseVersion.V1,
   [FuseV1Options.RunAsNode]: false,
+  // Cookies (the session's, any OAuth page's) encrypted at rest with the OS keychain, as Chrome does.
+  [FuseV1Options.EnableCookieEncryption]: true,
   [FuseV1Options.EnableNodeOptionsEnvironmentVariable]: false,
   [FuseV1Options.EnableNodeCliInspectArguments]: false,
   [FuseV1Options.EnableEmbeddedAsarIntegrityValidation]: true,
@@ -67,7 +69,7 @@ export async function afterPack(context) {
       resetAdHocDarwinSignature: context.electronPlatformName === 'darwin' && context.arch === 3,
     });
     say(
-      `fuses set on ${path.basename(where.target)} (RunAsNode, NODE_OPTIONS, inspect off; asar integrity, only-asar on)`,
+      `fuses set on ${path.basename(where.target)} (RunAsNode, NODE_OPTIONS, inspect off; cookie encryption, asar integrity, only-asar on)`,
     );
   } else {
     const msg = `fuses NOT set: ${where.binary} is a stub, not an Electron binary (no fuse wire in it)`;
