@@ -75,6 +75,11 @@ export function commandEnv(
     const v = process.env[k];
     if (v !== undefined) env[k] = v;
   }
+  // RUNCODE_SERVER_HOME gives workspace commands another HOME. A command over SSH runs `bash -c`,
+  // which then reads ~/.bashrc: test runs set it so that no developer's shell start-up (a pyenv
+  // init waiting a minute on a stale lock, say) stalls every command.
+  const home = process.env.RUNCODE_SERVER_HOME;
+  if (home && home.startsWith('/')) env.HOME = home;
   if (!env.PATH) env.PATH = '/usr/local/bin:/usr/bin:/bin';
   return { ...env, ...clientEnv, ...extra, SHELL: shell };
 }
