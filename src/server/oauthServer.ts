@@ -2,7 +2,7 @@
 // page, code-for-token exchange, revocation (RFC 7009). Codes live in memory for 60 s.
 import crypto from 'node:crypto';
 import type http from 'node:http';
-import { OWNER_PARAM, sameOwnerSecret } from '../core/auth/ownerSecret.js';
+import { OWNER_PARAM, isOwner } from '../core/auth/ownerSecret.js';
 import { OAUTH_CLIENT_ID } from '../shared/protocol.js';
 import { consentPage, errorPage } from './consentPage.js';
 import type { ServerStore } from './serverStore.js';
@@ -79,7 +79,7 @@ export class OAuthServer {
   authorize(req: http.IncomingMessage, res: http.ServerResponse, url: URL): void {
     let ar: AuthRequest;
     try {
-      this.checkOwner(url.searchParams);
+      this.checkOwner(url.searchParams, url.searchParams.get('code_challenge') ?? '');
       ar = this.validate(url.searchParams);
     } catch (e) {
       this.browserError(req, res, e as HttpError);
@@ -101,7 +101,8 @@ export class OAuthServer {
         userName: user.name,
         userEmail: user.email,
         redirectOrigin: new URL(ar.redirectUri).host,
-        formAction: `/oauth/authorize?${new URLSearchParams({ [OWNER_PARAM]: this.opts.ownerSecret })}`,
+        // The form carries on what the browser presented (for our clients, the per-request proof).
+        formAction: `/oauth/authorize?${new URLSearchParams({ [OWNER_PARAM]: url.searchParams.get(OWNER_PARAM)! })}`,
       }),
     );
   }
@@ -109,7 +110,8 @@ export class OAuthServer {
   /** POST /oauth/authorize: the consent form's Approve or Deny. */
   async decide(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
     try {
-      this.checkOwner(new URL(req.url ?? '/', 'https://localhost').searchParams);
+      const query = new URL(req.url ?? '/', 'https://localhost').searchParams;
+      if (query.getAll(OWNER_PARAM).length !== 1) this.checkOwner(query, '');
       const origin = req.headers.origin;
       // Browsers send Origin on form posts; one from another site is a forged consent.
       if (origin !== undefined && origin !== 'null' && origin !== `https://${req.headers.host ?? ''}`) {
@@ -133,6 +135,7 @@ export class OAuthServer {
           'this sign-in request has expired or was already answered; start signing in again from the app',
         );
       }
+      this.checkOwner(query, ar.challenge);
       if (decision !== 'approve' && decision !== 'deny')
         throw new HttpError(400, 'invalid_request', "'decision' must be approve or deny");
       this.pending.delete(nonce);
@@ -202,9 +205,9 @@ export class OAuthServer {
   }
 
   /** Refuses anyone who does not present the owner secret (compared in constant time). */
-  private checkOwner(q: URLSearchParams): void {
+  private checkOwner(q: URLSearchParams, challenge: string): void {
     const got = q.getAll(OWNER_PARAM);
-    if (got.length !== 1 || !sameOwnerSecret(this.opts.ownerSecret, got[0])) {
+    if (got.length !== 1 || !isOwner(this.opts.ownerSecret, got[0], challenge)) {
       this.opts.log('oauth: refused a sign-in without the owner secret');
       throw new HttpError(
         403,

@@ -33,6 +33,24 @@ export function sameOwnerSecret(secret: string, presented: string | null | undef
 }
 
 /**
+ * What our clients put in the authorize URL instead of the secret itself: an HMAC of this
+ * request's PKCE challenge. The URL passes through a browser opener's argv (world-readable in
+ * /proc) and the browser's history; this value is good only with that challenge, whose verifier
+ * never leaves the client, so a copy of it signs no one else in. (The server still takes the raw
+ * secret, for tools such as the conformance check.)
+ */
+export function ownerProof(secret: string, challenge: string): string {
+  return crypto.createHmac('sha256', secret).update(`runcode-owner:${challenge}`).digest('base64url');
+}
+
+/** The raw secret, or the proof for this challenge, compared in constant time. */
+export function isOwner(secret: string, presented: string | null | undefined, challenge: string): boolean {
+  const raw = sameOwnerSecret(secret, presented);
+  const proof = sameOwnerSecret(ownerProof(secret, challenge), presented);
+  return raw || proof;
+}
+
+/**
  * The owner secret for signing in to `endpoint`, when it is a local server: loopback only, read
  * from beside `caFile`. Undefined for any other endpoint (a real backend needs none) or when
  * there is no such file (the server will then refuse, with a message that says why).

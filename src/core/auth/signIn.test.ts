@@ -12,6 +12,7 @@ import { browse, fetchPage } from '../testing/fakeBrowser.js';
 import type { LocalServerProcess } from '../testing/localServerProcess.js';
 import { startLocalServerProcess } from '../testing/localServerProcess.js';
 import { createTestTls } from '../testing/testTls.js';
+import { ownerProof } from './ownerSecret.js';
 import { signIn } from './signIn.js';
 
 const redirectOf = (url: string) => new URL(new URL(url).searchParams.get('redirect_uri')!);
@@ -227,7 +228,14 @@ describe('signIn against runcode server', () => {
     });
     await page;
     const secret = fs.readFileSync(path.join(path.dirname(auto.caFile), 'owner-secret'), 'utf8').trim();
-    expect(new URL(shown).searchParams.get('owner')).toBe(secret);
+    // Not the secret itself (the URL goes through argv and history): a proof bound to this request.
+    const sent = new URL(shown).searchParams;
+    expect(sent.get('owner')).not.toBe(secret);
+    expect(sent.get('owner')).toBe(ownerProof(secret, sent.get('code_challenge')!));
+    // The same proof with another challenge (whose verifier an eavesdropper would know) is refused.
+    const replay = new URL(shown);
+    replay.searchParams.set('code_challenge', 'A'.repeat(43));
+    expect((await fetchPage(replay.toString(), { ca: auto.ca })).status).toBe(403);
     const without = new URL(shown);
     without.searchParams.delete('owner');
     const refused = await fetchPage(without.toString(), { ca: auto.ca });

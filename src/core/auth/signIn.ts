@@ -9,7 +9,7 @@ import type { ApiClient } from '../api/apiClient.js';
 import { RuncodeError } from '../errors.js';
 import type { LoopbackPage } from './loopbackPages.js';
 import { sendLoopbackPage } from './loopbackPages.js';
-import { OWNER_PARAM, readOwnerSecret } from './ownerSecret.js';
+import { OWNER_PARAM, ownerProof, readOwnerSecret } from './ownerSecret.js';
 import { createPkce, createState, sameState } from './pkce.js';
 import { tlsPreflight } from './tlsPreflight.js';
 
@@ -47,7 +47,8 @@ export async function signIn(opts: SignInOptions): Promise<{ accessToken: string
   const listener = await listenOnce(state);
   try {
     const redirectUri = `http://127.0.0.1:${listener.port}/callback`;
-    const url = authorizeUrl(opts.api.endpoint, redirectUri, state, pkce.challenge, owner);
+    const proof = owner === undefined ? undefined : ownerProof(owner, pkce.challenge);
+    const url = authorizeUrl(opts.api.endpoint, redirectUri, state, pkce.challenge, proof);
     const callback = waitFor(listener.result, opts.timeoutMs ?? SIGN_IN_TIMEOUT_MS, opts.signal);
     opts.onUrl?.(url);
     try {
