@@ -16,7 +16,7 @@ import { backupOnce } from './sshConfigBackup.js';
 import type { HostEntry } from './sshConfigBlock.js';
 import { detectEol, locateBlock, readBlock, renderBlock, spliceBlock } from './sshConfigBlock.js';
 import type { VerifyOptions } from './sshConfigVerify.js';
-import { changedEntries, unsupportedPins, verifyPins } from './sshConfigVerify.js';
+import { changedEntries, unsupportedPins, verificationSample, verifyPins } from './sshConfigVerify.js';
 import { checkWritable, probeDirectory } from './sshConfigWritable.js';
 import { unifiedDiff } from './unifiedDiff.js';
 
@@ -203,7 +203,11 @@ export class SshConfigFile {
         // An appender that opened the old file just before the rename wrote into it, not ours:
         // carry those bytes over (readFile continues from where the first read ended).
         const late = old && raw !== undefined ? await this.lateBytes(old) : '';
-        if (raw !== undefined && raw.length + late.length > (seen.raw ?? '').length && attempt < MAX_ATTEMPTS) {
+        if (
+          raw !== undefined &&
+          raw.length + late.length > (seen.raw ?? '').length &&
+          attempt < MAX_ATTEMPTS
+        ) {
           // The truth is what we spliced (with bytes carried before) plus what came late.
           carry = { ours: written, theirs: (text ?? raw) + late };
           continue;
@@ -241,7 +245,7 @@ export class SshConfigFile {
     return old.readFile({ encoding: 'latin1' });
   }
 
-  /** `ssh -G` for the hosts this write changed; on failure, the previous bytes come back. */
+  /** `ssh -G` for (a sample of) the hosts this write changed; on failure, the previous bytes come back. */
   private async verify(
     real: string,
     out: string,
@@ -260,7 +264,7 @@ export class SshConfigFile {
     const changed = changedEntries(previous, next);
     if (changed.length === 0) return;
     try {
-      await verifyPins(real, changed, this.options.verify ?? {}, omit);
+      await verifyPins(real, verificationSample(changed), this.options.verify ?? {}, omit);
     } catch (e) {
       const now = await fs.readFile(real, 'latin1').catch(() => undefined);
       if (raw === undefined && now === out) await fs.rm(real, { force: true });
