@@ -1,3 +1,6 @@
+import { mkdtempSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { defineConfig } from '@playwright/test';
 import { findChromium, isStrict, missingReason } from './scripts/systemTools.mjs';
 
@@ -8,6 +11,10 @@ const chromium = findChromium();
 if (!chromium && isStrict()) {
   throw new Error(`${missingReason('chromium')} (RUNCODE_TEST_STRICT=1: a missing prerequisite fails)`);
 }
+
+// As in vitest.config.ts: the local servers' workspace commands get an empty HOME of their own, so a
+// developer's ~/.bashrc (read by `bash -c` over SSH) cannot stall them.
+process.env.RUNCODE_SERVER_HOME ??= mkdtempSync(path.join(os.tmpdir(), 'runcode-test-home-'));
 
 export default defineConfig({
   testDir: 'e2e',
