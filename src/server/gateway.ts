@@ -6,7 +6,7 @@ import ssh2 from 'ssh2';
 import type { GatewayBackend } from './gatewayBackend.js';
 import { ConnectionCap } from './connectionCap.js';
 import { GatewayConnection } from './gatewayConnection.js';
-import { SFTP_SERVER_PATHS } from './gatewayProcess.js';
+import { SFTP_SERVER_PATHS } from '../core/ssh/sftpServer.js';
 
 export interface GatewayOptions {
   backend: GatewayBackend;

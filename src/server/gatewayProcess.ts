@@ -18,13 +18,6 @@ export interface PtyRequest {
   rows: number;
 }
 
-export const SFTP_SERVER_PATHS = [
-  '/usr/lib/openssh/sftp-server',
-  '/usr/lib/sftp-server',
-  '/usr/libexec/sftp-server',
-  '/usr/libexec/openssh/sftp-server',
-];
-
 function isExecutable(file: string): boolean {
   try {
     fs.accessSync(file, fs.constants.X_OK);
@@ -36,10 +29,6 @@ function isExecutable(file: string): boolean {
 
 export function findExecutable(candidates: readonly string[]): string | undefined {
   return candidates.find(isExecutable);
-}
-
-export function findSftpServer(candidates: readonly string[] = SFTP_SERVER_PATHS): string | undefined {
-  return findExecutable(candidates);
 }
 
 const SCRIPT_PATHS = ['/usr/bin/script', '/bin/script', '/usr/local/bin/script'];

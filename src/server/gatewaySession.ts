@@ -6,7 +6,8 @@ import type { ServerChannel, Session } from 'ssh2';
 import { ChannelProcess, finishChannel } from './channelProcess.js';
 import type { GatewayWorkspace } from './gatewayBackend.js';
 import { MAX_ENV_VARS, isAllowedEnv } from './gatewayEnv.js';
-import { commandEnv, findSftpServer, resizePty, spawnCommand, userShell } from './gatewayProcess.js';
+import { findSftpServer } from '../core/ssh/sftpServer.js';
+import { commandEnv, resizePty, spawnCommand, userShell } from './gatewayProcess.js';
 import type { PtyRequest } from './gatewayProcess.js';
 import { noSftpServerMessage } from './sftpServerStatus.js';
 

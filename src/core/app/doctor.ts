@@ -13,6 +13,7 @@ import { configFileCheck } from './doctor/configFileCheck.js';
 import { gatewayCheck, keyCheck } from './doctor/connectionChecks.js';
 import { hostConfigCheck } from './doctor/hostConfigCheck.js';
 import { knownHostsCheck } from './doctor/knownHostsCheck.js';
+import { localServerChecks } from './doctor/localServerChecks.js';
 import { opensshCheck } from './doctor/opensshCheck.js';
 import { runTool } from './doctor/runTool.js';
 import { nativeCryptoCheck, signInChecks, sshNativeCrypto, tokenStoreCheck } from './doctor/sessionChecks.js';
@@ -27,6 +28,7 @@ export async function runDoctor(app: RuncodeApp): Promise<DoctorCheck[]> {
   checks.push(tokenStoreCheck(app.session.secretStore));
   checks.push(nativeCryptoCheck(sshNativeCrypto()));
   checks.push(...(await signInChecks(app.session)));
+  checks.push(...localServerChecks((await app.session.endpoint().catch(() => undefined))?.endpoint));
 
   // Our own ssh config (what `runcode ssh` uses), and the opt-in block in the user's.
   const ownPath = ownSshConfigPath(app.opts.stateDir);
@@ -66,7 +68,13 @@ export async function runDoctor(app: RuncodeApp): Promise<DoctorCheck[]> {
     const hkAlias = hostKeyAlias(rec.name);
     const found = await runTool('ssh-keygen', ['-F', hkAlias, '-f', kh]);
     checks.push(
-      knownHostsCheck({ name: rec.name, alias: hkAlias, expected: rec.pass.hostKeys, knownHostsPath: kh, found }),
+      knownHostsCheck({
+        name: rec.name,
+        alias: hkAlias,
+        expected: rec.pass.hostKeys,
+        knownHostsPath: kh,
+        found,
+      }),
     );
     checks.push(await keyCheck(app, rec));
     checks.push(await gatewayCheck(app, rec));
