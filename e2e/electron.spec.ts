@@ -1,5 +1,5 @@
 // The real app under Playwright's Electron driver: launch the built app (out/), sign in to the
-// local sandbox from the first-run popover, start and connect a workspace, and see the popover
+// local demo server from the first-run popover, start and connect a workspace, and see the popover
 // show it connected; plus the window's security settings as Electron reports them. Runs where an
 // Electron binary exists; elsewhere (these CI machines cannot download one) it is skipped, and
 // the reason printed.

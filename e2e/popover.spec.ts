@@ -65,7 +65,7 @@ test('try the local demo server (which says it isolates nothing)', async ({ page
   await open(page, { signedIn: false });
   await expect(page.getByText(/commands run as you: they are not isolated from each other/)).toBeVisible();
   await page.getByRole('button', { name: 'Try the local demo server' }).click();
-  await expect(page.locator('.header .tag')).toHaveText('sandbox');
+  await expect(page.locator('.header .tag')).toHaveText('local demo');
   await expect(row(page, 'api')).toBeVisible();
 });
 

@@ -44,7 +44,7 @@ export function Header() {
     <header className="header">
       <div className="header-top">
         <span className="brand">RunCode</span>
-        {sandbox ? <span className="tag">sandbox</span> : null}
+        {sandbox ? <span className="tag">local demo</span> : null}
         <span className="user" title={user ? `${user.name} <${user.email}>` : undefined}>
           {user?.email ?? ''}
         </span>

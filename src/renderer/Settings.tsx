@@ -36,7 +36,7 @@ export function Settings() {
           <dt>Endpoint</dt>
           <dd className="mono truncate" title={session?.endpoint}>
             {session?.endpoint ?? '—'}
-            {session?.sandbox ? <span className="tag">sandbox</span> : null}
+            {session?.sandbox ? <span className="tag">local demo</span> : null}
           </dd>
           {session?.user ? (
             <>

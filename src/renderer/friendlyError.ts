@@ -12,7 +12,7 @@ const FRIENDLY: Partial<Record<ErrorCode, string>> = {
   access_denied: 'Sign-in was declined in the browser.',
   sign_in_timeout: 'Sign-in took too long. Try again.',
   cancelled: 'Sign-in cancelled.',
-  sandbox_failed: "The local sandbox couldn't start. Run the doctor for details.",
+  sandbox_failed: "The local demo server couldn't start. Run the doctor for details.",
   not_found: 'That workspace no longer exists.',
   not_running: 'Start the workspace first.',
   bad_response: "RunCode sent an answer this app doesn't understand. Try again, or update the app.",

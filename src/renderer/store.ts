@@ -242,7 +242,7 @@ export function createPopoverStore(api: RuncodeApi): PopoverStore {
           try {
             onSession(await api.sessionTrySandbox());
           } catch (e) {
-            fail("Couldn't start the sandbox", e);
+            fail("Couldn't start the local demo server", e);
           }
         });
       },

@@ -39,7 +39,7 @@ export interface TrayControllerOptions {
   app: RuncodeApp;
   /** Hands an allowlisted URL to the OS (Electron: shell.openExternal; harness: a recorder). */
   openUrl(url: string): Promise<void>;
-  /** Starts the local server (`runcode server --auto-approve`) for "Try the local sandbox". */
+  /** Starts the local server (`runcode server --auto-approve`) for "Try the local demo server". */
   startSandbox?(): Promise<Sandbox>;
   platform?: NodeJS.Platform;
   env?: NodeJS.ProcessEnv;
@@ -211,11 +211,11 @@ export class TrayController {
 
   async trySandbox(): Promise<SessionView> {
     if (!this.o.startSandbox)
-      throw new RuncodeError('sandbox_failed', 'the local sandbox is not available here');
+      throw new RuncodeError('sandbox_failed', 'the local demo server is not part of this build');
     try {
       this.sandbox ??= await this.o.startSandbox();
     } catch (e) {
-      throw new RuncodeError('sandbox_failed', `the local sandbox did not start: ${toErrorInfo(e).message}`);
+      throw new RuncodeError('sandbox_failed', `the local demo server did not start: ${toErrorInfo(e).message}`);
     }
     return this.signIn(this.sandbox.endpoint, this.sandbox.caFile, followAutoApprove(this.sandbox.caFile));
   }
