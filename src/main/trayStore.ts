@@ -9,10 +9,11 @@ import Store from 'electron-store';
 import type { Schema } from 'electron-store';
 import { EDITOR_IDS } from '../core/state/settingsFile.js';
 import type { EditorId, TrayUiState } from '../shared/contract.js';
+import { WORKSPACE_NAME_SOURCE } from '../shared/workspaceName.js';
 
 export type { TrayUiState };
 
-const WORKSPACE_NAME = '^[a-z0-9][a-z0-9-]{0,62}$';
+const WORKSPACE_NAME = `^${WORKSPACE_NAME_SOURCE}$`;
 
 export const TRAY_STORE_SCHEMA: Schema<TrayUiState> = {
   windowPinned: { type: 'boolean', default: false },

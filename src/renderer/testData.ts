@@ -1,6 +1,7 @@
 // Deterministic workspaces for the renderer's unit tests (no DOM, no randomness).
 import type { WorkspaceView } from '../shared/contract.js';
 import type { WorkspaceState } from '../shared/protocol.js';
+import { sshAlias } from '../shared/workspaceName.js';
 
 export function workspace(
   name: string,
@@ -15,7 +16,7 @@ export function workspace(
     webIdeUrl: `https://ide.example.test/${name}`,
     ports: [],
     updatedAt: '2025-01-01T12:00:00Z',
-    alias: `runcode.${name}`,
+    alias: sshAlias(name),
     connected: false,
     ...extra,
   };

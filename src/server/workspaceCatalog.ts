@@ -32,6 +32,9 @@ export interface WorkspaceDefInput {
   services?: ServiceDef[];
 }
 
+// Stricter than the client's rule (src/shared/workspaceName.ts, 1-63 characters) on purpose: a
+// server may hand out fewer names than the client accepts, never more, so every name this demo
+// server serves passes the client's checks. Its error message below names this limit.
 export const WORKSPACE_NAME = /^[a-z0-9][a-z0-9-]{0,30}$/;
 
 const DEMO_PAGE = `<!doctype html>

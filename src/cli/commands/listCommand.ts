@@ -1,6 +1,7 @@
 import { withCliApp } from '../cliApp.js';
 import { defineCommand } from '../defineCommand.js';
 import { table } from '../table.js';
+import { sshAlias } from '../../shared/workspaceName.js';
 
 export const listCommand = defineCommand({
   name: 'list',
@@ -17,7 +18,7 @@ Your workspaces; running ones are SSH-connectable.
         const out = workspaces.map((w) => ({
           ...w,
           connected: connected.has(w.name),
-          alias: `runcode.${w.name}`,
+          alias: sshAlias(w.name),
         }));
         process.stdout.write(`${JSON.stringify(out, null, 2)}\n`);
         return 0;
@@ -29,7 +30,7 @@ Your workspaces; running ones are SSH-connectable.
       const rows = workspaces.map((w) => [
         w.name,
         w.state,
-        connected.has(w.name) ? `runcode.${w.name}` : '-',
+        connected.has(w.name) ? sshAlias(w.name) : '-',
         w.ports.map((p) => (p.label ? `${p.port} (${p.label})` : String(p.port))).join(', ') || '-',
       ]);
       process.stdout.write(table(['NAME', 'STATE', 'SSH', 'PORTS'], rows));

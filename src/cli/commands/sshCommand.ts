@@ -6,6 +6,7 @@ import { withCliApp } from '../cliApp.js';
 import { defineCommand } from '../defineCommand.js';
 import { ensureConnected, notRunning, targetWorkspace } from '../ensureConnected.js';
 import { sshConfigForOwnTools } from '../ownSshConfig.js';
+import { sshAlias } from '../../shared/workspaceName.js';
 
 export const sshCommand = defineCommand({
   name: 'ssh',
@@ -23,7 +24,7 @@ attached one when none is named. The exit code is ssh's.
       const ws = await targetWorkspace(app, given);
       await ensureConnected(app, ws);
       // `--` before the destination: nothing after it can be read as an ssh option.
-      const args = [...sshConfigArgs(sshConfigForOwnTools(app)), '--', `runcode.${ws}`, ...rest];
+      const args = [...sshConfigArgs(sshConfigForOwnTools(app)), '--', sshAlias(ws), ...rest];
       const code = await runInherited('ssh', args);
       if (code === 255) {
         // ssh's own 255 ("Permission denied") does not say why; a stopped workspace is the usual one.

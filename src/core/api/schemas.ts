@@ -8,6 +8,7 @@ import { z } from 'zod';
 import type { ApiErrorBody, Me, SshPass, Workspace } from '../../shared/protocol.js';
 import { RuncodeError } from '../errors.js';
 import { parseEd25519PublicKey } from '../ssh/opensshKey.js';
+import { WORKSPACE_NAME } from '../../shared/workspaceName.js';
 
 /** A pass may not claim to live longer than this: a server-capped pass lasts about 30 minutes. */
 export const MAX_PASS_LIFETIME_MS = 24 * 60 * 60 * 1000;
@@ -19,7 +20,7 @@ const DISPLAY_UNSAFE = /[\x00-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2066-\u20
 
 export const workspaceNameSchema = z
   .string({ error: 'workspace name' })
-  .regex(/^[a-z0-9][a-z0-9-]{0,62}$/, { error: 'workspace name' });
+  .regex(WORKSPACE_NAME, { error: 'workspace name' });
 
 export const idSchema = z
   .string({ error: 'id' })

@@ -6,7 +6,6 @@ import { toErrorInfo } from '../errors.js';
 import { knownHostsPath, ownSshConfigPath, sshConfigArgs } from '../paths.js';
 import { SshConfigFile } from '../ssh/sshConfigFile.js';
 import { unsupportedPins } from '../ssh/sshConfigVerify.js';
-import { aliasOf } from '../ssh/sshEffectiveConfig.js';
 import type { ConnectionRecord } from '../state/connectionStore.js';
 import { hostKeyAlias } from './connections.js';
 import { configFileCheck } from './doctor/configFileCheck.js';
@@ -19,6 +18,7 @@ import { runTool } from './doctor/runTool.js';
 import { nativeCryptoCheck, signInChecks, sshNativeCrypto, tokenStoreCheck } from './doctor/sessionChecks.js';
 import type { RuncodeApp } from './runcodeApp.js';
 import { sshConfigOptedIn } from './sshConfigOptIn.js';
+import { sshAlias } from '../../shared/workspaceName.js';
 
 export { sshNativeCrypto };
 
@@ -56,7 +56,7 @@ export async function runDoctor(app: RuncodeApp): Promise<DoctorCheck[]> {
   const omit = connections.length ? await unsupportedPins() : new Set<string>();
   for (const rec of connections) {
     const entry = app.connections.entry(rec);
-    const alias = aliasOf(rec.name);
+    const alias = sshAlias(rec.name);
     if (own?.entries.some((e) => e.name === rec.name)) {
       const sshG = await runTool('ssh', ['-F', ownPath, '-G', alias]);
       checks.push(hostConfigCheck({ entry, sshG, where: 'own', configPath: ownPath, omit }));

@@ -22,6 +22,7 @@ import type { ConnectionRecord } from '../state/connectionStore.js';
 import { Connections, passTimes } from './connections.js';
 import { adoptExistingBlock, sshConfigOptedIn } from './sshConfigOptIn.js';
 import { Session } from './session.js';
+import { sshAlias } from '../../shared/workspaceName.js';
 
 export interface RuncodeAppOptions {
   stateDir: string;
@@ -172,7 +173,7 @@ export class RuncodeApp {
       say(`waiting for SSH to answer...`);
       ws = await this.waitReady(ws, { probe: true, ...pick(o) });
     }
-    return { alias: `runcode.${name}`, workspace: ws, record };
+    return { alias: sshAlias(name), workspace: ws, record };
   }
 
   async disconnect(name: string): Promise<void> {

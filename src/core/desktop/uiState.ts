@@ -4,6 +4,7 @@
 import { z } from 'zod';
 import type { TrayUiState } from '../../shared/contract.js';
 import { EDITOR_IDS } from '../state/settingsFile.js';
+import { WORKSPACE_NAME } from '../../shared/workspaceName.js';
 
 export interface UiStateStore {
   get(): TrayUiState;
@@ -18,7 +19,7 @@ export const DEFAULT_UI_STATE: TrayUiState = {
   dismissedTips: [],
 };
 
-const name = z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'a workspace name');
+const name = z.string().regex(WORKSPACE_NAME, 'a workspace name');
 
 export const uiPatchSchema = z
   .object({

@@ -6,6 +6,7 @@
 import type { EditorId } from '../../shared/contract.js';
 import { RuncodeError } from '../errors.js';
 import { editorUrl } from './editorUrl.js';
+import { WORKSPACE_NAME_SOURCE } from '../../shared/workspaceName.js';
 
 const EDITOR_SCHEMES = new Set([
   'vscode',
@@ -16,7 +17,7 @@ const EDITOR_SCHEMES = new Set([
   'jetbrains-gateway',
 ]);
 
-const NAME = '([a-z0-9][a-z0-9-]{0,62})';
+const NAME = `(${WORKSPACE_NAME_SOURCE})`;
 const PATH = "(/[A-Za-z0-9\\-_.!~*'()%/]*)";
 /** Per editor: the shape editorUrl() builds, with its variable parts captured. */
 const SHAPES: Record<string, RegExp> = {

@@ -4,6 +4,7 @@
 import { RuncodeError } from '../errors.js';
 
 import type { EditorId } from '../../shared/contract.js';
+import { WORKSPACE_NAME, sshAlias } from '../../shared/workspaceName.js';
 
 export type { EditorId };
 
@@ -35,7 +36,6 @@ export interface EditorTarget {
   endpoint?: string;
 }
 
-const NAME = /^[a-z0-9][a-z0-9-]{0,62}$/;
 const USER = /^[A-Za-z0-9._][A-Za-z0-9._-]{0,63}$/;
 // C0/C1 controls, DEL, and the bidi/zero-width marks that could disguise a path shown to a person.
 // eslint-disable-next-line no-control-regex
@@ -44,15 +44,15 @@ const UNSAFE = /[\x00-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2066-\u2069\ufeff
 const show = (v: unknown) => JSON.stringify(String(v).slice(0, 40));
 
 export function checkName(name: string): string {
-  if (typeof name !== 'string' || !NAME.test(name)) {
+  if (typeof name !== 'string' || !WORKSPACE_NAME.test(name)) {
     throw new RuncodeError('bad_argument', `${show(name)} is not a valid workspace name (name: a-z, 0-9, -)`);
   }
   return name;
 }
 
-/** The ssh config alias of a workspace: `runcode.NAME`. */
-export function sshAlias(name: string): string {
-  return `runcode.${checkName(name)}`;
+/** The ssh config alias of a workspace, `runcode.NAME`, after checking the name. */
+export function checkedAlias(name: string): string {
+  return sshAlias(checkName(name));
 }
 
 /** An absolute remote path without control characters, empty, `.` or `..` segments. */
@@ -102,12 +102,12 @@ export function editorUrl(editor: EditorId, t: EditorTarget): string | undefined
     case 'vscode-insiders':
     case 'cursor':
     case 'windsurf':
-      return `${VSCODE_SCHEMES[editor]}://vscode-remote/ssh-remote+${sshAlias(t.name)}${encodePath(t.workdir)}`;
+      return `${VSCODE_SCHEMES[editor]}://vscode-remote/ssh-remote+${checkedAlias(t.name)}${encodePath(t.workdir)}`;
     case 'zed':
-      return `zed://ssh/${sshAlias(t.name)}${encodePath(t.workdir)}`;
+      return `zed://ssh/${checkedAlias(t.name)}${encodePath(t.workdir)}`;
     case 'jetbrains-gateway': {
       const q = [
-        ['host', sshAlias(t.name)],
+        ['host', checkedAlias(t.name)],
         ['port', '22'],
         ['user', checkUser(t.user)],
         ['type', 'ssh'],

@@ -5,7 +5,7 @@ import { spawn as nodeSpawn } from 'node:child_process';
 import { RuncodeError } from '../errors.js';
 import { assertAllowedUrl } from './allowedUrl.js';
 import type { EditorId, EditorTarget } from './editorUrl.js';
-import { editorUrl, isEditorId, sshAlias } from './editorUrl.js';
+import { checkedAlias, editorUrl, isEditorId } from './editorUrl.js';
 import type { FsProbe } from './findExecutable.js';
 import type { LaunchCommand } from './terminalCommand.js';
 import { terminalCommand } from './terminalCommand.js';
@@ -59,7 +59,7 @@ export function describeLaunch(req: LaunchRequest, deps: DescribeDeps): LaunchPl
   }
   if (req.editor === 'terminal') {
     const cmd = terminalCommand(
-      sshAlias(req.name),
+      checkedAlias(req.name),
       deps.platform,
       deps.env ?? process.env,
       deps.probe,

@@ -8,13 +8,14 @@ import path from 'node:path';
 import { RuncodeError } from '../errors.js';
 import type { FsProbe } from './findExecutable.js';
 import { findExecutable, realFs } from './findExecutable.js';
+import { WORKSPACE_NAME_SOURCE } from '../../shared/workspaceName.js';
 
 export interface LaunchCommand {
   file: string;
   args: string[];
 }
 
-const ALIAS = /^runcode\.[a-z0-9][a-z0-9-]{0,62}$/;
+const ALIAS = new RegExp(`^runcode\\.${WORKSPACE_NAME_SOURCE}$`);
 
 /** Linux terminals in the order tried, and how each takes a command to run. */
 const LINUX_TERMINALS: readonly { cmd: string; args: (ssh: string[]) => string[] }[] = [

@@ -4,8 +4,9 @@ import { z } from 'zod';
 import type { Channel } from '../../shared/contract.js';
 import { EDITOR_IDS } from '../state/settingsFile.js';
 import { uiPatchSchema } from '../desktop/uiState.js';
+import { WORKSPACE_NAME } from '../../shared/workspaceName.js';
 
-const name = z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'a workspace name');
+const name = z.string().regex(WORKSPACE_NAME, 'a workspace name');
 const port = z.number().int().min(1).max(65535);
 const none = z.undefined();
 

@@ -14,6 +14,7 @@ import type { Ed25519KeyPair } from '../ssh/opensshKey.js';
 import { isWorkspaceName } from '../ssh/sshValues.js';
 import { crashPoint } from './crashPoint.js';
 import { keyFileName } from './keyFileName.js';
+import { WORKSPACE_NAME_SOURCE } from '../../shared/workspaceName.js';
 
 export { keyId } from './keyFileName.js';
 
@@ -46,8 +47,8 @@ export interface NameFiles {
 
 const errCode = (e: unknown): string | undefined => (e as NodeJS.ErrnoException)?.code;
 const modeOf = (m: number): string => (m & 0o777).toString(8).padStart(4, '0');
-const KEY_FILE = /^([a-z0-9][a-z0-9-]{0,62})(?:\.([0-9a-f]{16}))?(\.pub)?$/;
-const TEMP_FILE = /^\.([a-z0-9][a-z0-9-]{0,62})(?:\.[0-9a-f]{16})?(?:\.pub)?\.runcode-tmp-/;
+const KEY_FILE = new RegExp(`^(${WORKSPACE_NAME_SOURCE})(?:\\.([0-9a-f]{16}))?(\\.pub)?$`);
+const TEMP_FILE = new RegExp(`^\\.(${WORKSPACE_NAME_SOURCE})(?:\\.[0-9a-f]{16})?(?:\\.pub)?\\.runcode-tmp-`);
 
 /** `ssh-ed25519 AAAA...` of a private key file's bytes; undefined if they are not an ed25519 key. */
 export function publicKeyOfPrivate(pem: Buffer | string): string | undefined {

@@ -10,6 +10,7 @@ import {
   isSshUser,
   isWorkspaceName,
 } from './sshValues.js';
+import { HOST_PREFIX } from '../../shared/workspaceName.js';
 
 export interface HostEntry {
   /** Workspace name; the alias is `runcode.NAME`. */
@@ -25,7 +26,6 @@ export interface HostEntry {
 export const BEGIN_MARKER =
   '# ------------ BEGIN RUNCODE (managed by RunCode Tray; `runcode config-ssh --remove` removes it) ------------';
 export const END_MARKER = '# ------------ END RUNCODE ------------';
-export const HOST_PREFIX = 'runcode.';
 
 /** The only keywords this module can ever emit; command keywords only with `none`/`no`. */
 export const ALLOWED_KEYWORDS: ReadonlySet<string> = new Set([

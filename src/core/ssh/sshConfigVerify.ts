@@ -8,7 +8,8 @@ import path from 'node:path';
 import { RuncodeError } from '../errors.js';
 import type { HostEntry } from './sshConfigBlock.js';
 import { FIXED_PINS } from './sshConfigPins.js';
-import { aliasOf, describeViolation, parseSshG, pinViolations, runSshG } from './sshEffectiveConfig.js';
+import { describeViolation, parseSshG, pinViolations, runSshG } from './sshEffectiveConfig.js';
+import { sshAlias } from '../../shared/workspaceName.js';
 
 export interface VerifyOptions {
   /** The ssh binary (default `ssh` on PATH). */
@@ -51,7 +52,7 @@ export async function verifyPins(
   let failure: RuncodeError | undefined;
   const worker = async (): Promise<void> => {
     for (let e = queue.shift(); e && !failure; e = queue.shift()) {
-      const alias = aliasOf(e.name);
+      const alias = sshAlias(e.name);
       const r = await runSshG(alias, { configPath, ...(opts.ssh ? { ssh: opts.ssh } : {}) });
       if (r.code === undefined) {
         queue.length = 0;

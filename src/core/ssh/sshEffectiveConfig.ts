@@ -3,7 +3,6 @@
 // against it is shared by the config writer (after each write) and doctor.
 import { execFile } from 'node:child_process';
 import type { HostEntry } from './sshConfigBlock.js';
-import { HOST_PREFIX } from './sshConfigBlock.js';
 import { ACCUMULATING, expectedEffective } from './sshConfigPins.js';
 
 /** Option (lowercase) -> every value `ssh -G` printed for it, in order. */
@@ -96,5 +95,3 @@ export function runSshG(
     );
   });
 }
-
-export const aliasOf = (name: string): string => `${HOST_PREFIX}${name}`;

@@ -3,9 +3,10 @@
 // and `~` in some keywords, treats `*`, `?`, `!` and `,` as patterns, and `#` as a comment.
 import net from 'node:net';
 import path from 'node:path';
+import { WORKSPACE_NAME } from '../../shared/workspaceName.js';
 
-/** A workspace name: the `NAME` in `runcode.NAME`, a key file name. */
-export const WORKSPACE_NAME = /^[a-z0-9][a-z0-9-]{0,62}$/;
+export { WORKSPACE_NAME };
+
 /** A HostKeyAlias: the host field of our known_hosts lines. */
 export const HOST_KEY_ALIAS = /^runcode-[a-z0-9][a-z0-9.-]{0,120}$/;
 const SSH_USER = /^[A-Za-z0-9._][A-Za-z0-9._-]{0,63}$/;

@@ -5,6 +5,7 @@ import { z } from 'zod';
 import type { EditorId, Settings } from '../../shared/contract.js';
 import { RuncodeError } from '../errors.js';
 import { JsonStateFile } from './jsonStateFile.js';
+import { WORKSPACE_NAME } from '../../shared/workspaceName.js';
 
 export const EDITOR_IDS = [
   'vscode',
@@ -37,7 +38,7 @@ export interface SettingsStore {
 }
 
 const port = z.number().int().min(1).max(65535);
-const name = z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/);
+const name = z.string().regex(WORKSPACE_NAME);
 
 export const settingsSchema = z.object({
   endpoint: z.string().max(2048).optional(),

@@ -14,6 +14,7 @@ import { RuncodeError } from '../errors.js';
 import { resolveWriteTarget } from '../fs/atomicWrite.js';
 import { setSshConfigOptIn } from '../app/sshConfigOptIn.js';
 import type { ConnectionRecord } from '../state/connectionStore.js';
+import { sshAlias } from '../../shared/workspaceName.js';
 
 /** Editors that read ~/.ssh/config themselves (Remote-SSH and the like). */
 const NEEDS_USER_SSH_CONFIG: ReadonlySet<string> = new Set([
@@ -115,7 +116,7 @@ export class DesktopActions {
 
   async sshConfig(): Promise<SshConfigInfo> {
     const file = this.o.app.configFile;
-    const hosts = (await file.read()).map((e) => `runcode.${e.name}`);
+    const hosts = (await file.read()).map((e) => sshAlias(e.name));
     // The backup sits beside the file the bytes are in: a symlinked config's target, not the link.
     const backupPath = `${await resolveWriteTarget(file.path)}.runcode-backup`;
     return { path: file.path, hosts, backupPath };

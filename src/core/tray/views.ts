@@ -4,6 +4,7 @@ import type { ForwardView, LinkView, WorkspaceView } from '../../shared/contract
 import type { Workspace } from '../../shared/protocol.js';
 import type { ForwardInfo } from '../forwards/forward.js';
 import type { ConnectionRecord } from '../state/connectionStore.js';
+import { sshAlias } from '../../shared/workspaceName.js';
 
 export function workspaceViews(
   workspaces: readonly Workspace[],
@@ -18,7 +19,7 @@ export function workspaceViews(
     const l = c ? link(w.name) : undefined;
     return {
       ...w,
-      alias: `runcode.${w.name}`,
+      alias: sshAlias(w.name),
       connected: c !== undefined,
       ...(c ? { passExpiresAt: c.pass.expiresAt } : {}),
       ...(p ? { pending: p } : {}),

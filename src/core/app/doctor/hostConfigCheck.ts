@@ -6,12 +6,12 @@ import type { DoctorCheck } from '../../../shared/contract.js';
 import type { HostEntry } from '../../ssh/sshConfigBlock.js';
 import {
   accumulatedExtras,
-  aliasOf,
   describeViolation,
   parseSshG,
   pinViolations,
 } from '../../ssh/sshEffectiveConfig.js';
 import type { ToolResult } from './runTool.js';
+import { sshAlias } from '../../../shared/workspaceName.js';
 
 export interface HostConfigInput {
   entry: HostEntry;
@@ -27,7 +27,7 @@ export interface HostConfigInput {
 const EXCLUDE = '`Host * !runcode.*`';
 
 export function hostConfigCheck(i: HostConfigInput): DoctorCheck {
-  const alias = aliasOf(i.entry.name);
+  const alias = sshAlias(i.entry.name);
   const base = {
     id: `config-wins:${i.where === 'own' ? '' : 'user:'}${i.entry.name}`,
     title: `${alias} resolves to our settings ${i.where === 'own' ? '(own ssh config)' : `in ${i.configPath}`}`,
