@@ -20,6 +20,7 @@ export const GROUPS = [
   'connect',
   'config',
   'refresher',
+  'recovery',
   'popover',
   'idle',
   'memory',

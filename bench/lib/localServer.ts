@@ -22,6 +22,11 @@ export interface LocalServer {
   child: ChildProcess;
   token(): Promise<string>;
   close(): Promise<void>;
+  /**
+   * Stops the server (SIGTERM) but keeps its data dir (workspaces, tokens, host key, CA); the
+   * returned `restart` starts it again on the same ports, as a restarted `runcode server` would.
+   */
+  stop(): Promise<{ restart(): Promise<LocalServer> }>;
 }
 
 /** Workspaces `ws-0`, `ws-1`, ... (a name per index), with optional services. */
@@ -39,6 +44,11 @@ export async function startLocalServer(
 ): Promise<LocalServer> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'rc-bench-srv-'));
   fs.writeFileSync(path.join(dataDir, 'workspaces.json'), JSON.stringify({ workspaces }));
+  return runLocalServer({ ...opts, dataDir });
+}
+
+async function runLocalServer(opts: Partial<ServerOptions> & { dataDir: string }): Promise<LocalServer> {
+  const { dataDir } = opts;
   const p = await startReadyLineProcess<{ endpoint: string; caFile: string; gateway: string }>(
     [
       '--import',
@@ -56,6 +66,16 @@ export async function startLocalServer(
     child: p.child,
     token: () => oauthLogin(p.ready.endpoint, ca, readOwnerSecret(p.ready.endpoint, p.ready.caFile)),
     close: p.close,
+    stop: async () => {
+      const exited = new Promise((r) => p.child.once('exit', r));
+      if (p.child.exitCode === null && p.child.signalCode === null) {
+        p.child.kill('SIGTERM');
+        await exited;
+      }
+      const port = Number(new URL(p.ready.endpoint).port);
+      const gatewayPort = Number(p.ready.gateway.slice(p.ready.gateway.lastIndexOf(':') + 1));
+      return { restart: () => runLocalServer({ ...opts, port, gatewayPort }) };
+    },
   };
 }
 
