@@ -4,7 +4,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import type { HostEntry } from '../src/core/ssh/sshConfigBlock.js';
+import type { HostEntry } from '../src/core/ssh/hostEntry.js';
 import { readBlock, renderBlock, setBlock } from '../src/core/ssh/sshConfigBlock.js';
 import { SshConfigFile } from '../src/core/ssh/sshConfigFile.js';
 

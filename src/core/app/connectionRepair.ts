@@ -6,7 +6,7 @@
 import { parseEd25519PublicKey } from '../ssh/opensshKey.js';
 import type { CoalescingConfigWriter } from '../ssh/coalescingConfigWriter.js';
 import type { KnownHosts } from '../ssh/knownHosts.js';
-import type { HostEntry } from '../ssh/sshConfigBlock.js';
+import type { HostEntry } from '../ssh/hostEntry.js';
 import type { KeyStore, NameFiles } from '../keys/keyStore.js';
 import { keyId } from '../keys/keyFileName.js';
 import type { ConnectionRecord, ConnectionStore } from '../state/connectionStore.js';

@@ -11,7 +11,7 @@ import type { PassTimes } from '../refresh/refresher.js';
 import type { CoalescingConfigWriter } from '../ssh/coalescingConfigWriter.js';
 import type { KnownHosts } from '../ssh/knownHosts.js';
 import { generateEd25519KeyPair } from '../ssh/opensshKey.js';
-import type { HostEntry } from '../ssh/sshConfigBlock.js';
+import type { HostEntry } from '../ssh/hostEntry.js';
 import { validateHostEntry } from '../ssh/sshConfigBlock.js';
 import type { SshTarget } from '../ssh/sshTarget.js';
 import type { ConnectionRecord, ConnectionStore } from '../state/connectionStore.js';

@@ -2,11 +2,21 @@
 // ssh config, for the tools that read ~/.ssh/config themselves (VS Code Remote-SSH, Cursor, Zed,
 // JetBrains Gateway, plain git). The choice lives in the shared settings (`sshConfigOptIn`), so
 // the tray and the CLI agree; `runcode config-ssh` and the tray's switch both come through here.
-import type { ConfigPreview } from '../ssh/sshConfigFile.js';
-import type { RuncodeApp } from './runcodeApp.js';
+import type { CoalescingConfigWriter } from '../ssh/coalescingConfigWriter.js';
+import type { KnownHosts } from '../ssh/knownHosts.js';
+import type { ConfigPreview, SshConfigFile } from '../ssh/sshConfigFile.js';
+import type { SettingsStore } from '../state/settingsFile.js';
+import type { Connections } from './connections.js';
 import { hostKeyAlias } from './connections.js';
 
-type App = Pick<RuncodeApp, 'config' | 'configFile' | 'connections' | 'knownHosts' | 'settings'>;
+/** The parts of RuncodeApp used here, named rather than picked from RuncodeApp (which imports this). */
+interface App {
+  readonly config: CoalescingConfigWriter;
+  readonly configFile: SshConfigFile;
+  readonly connections: Connections;
+  readonly knownHosts: KnownHosts;
+  readonly settings: SettingsStore;
+}
 
 export interface OptInResult {
   /** The user's ssh config. */

@@ -11,12 +11,12 @@ import type {
   RouterPort,
 } from '../../shared/contract.js';
 import { RuncodeError, toErrorInfo } from '../errors.js';
-import type { TrayController } from '../tray/trayController.js';
 import { CALL_SCHEMAS } from './callSchemas.js';
+import type { RouterTarget } from './routerTarget.js';
 
 type Handlers = { [C in Channel]: (arg: CallArg<C>) => Promise<ReturnType<Calls[C]>> | ReturnType<Calls[C]> };
 
-function handlers(c: TrayController): Handlers {
+function handlers(c: RouterTarget): Handlers {
   return {
     'session:get': () => c.sessionView(),
     'session:signIn': (a) => c.signIn(a.endpoint, a.caFile),
@@ -66,7 +66,7 @@ export function checkArgument<C extends Channel>(channel: C, arg: unknown): Call
   return r.data as CallArg<C>;
 }
 
-export function createRouter(controller: TrayController): RouterPort {
+export function createRouter(controller: RouterTarget): RouterPort {
   const table = handlers(controller);
   return {
     async invoke(channel: string, arg: unknown): Promise<IpcResult<unknown>> {

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { isRuncodeError } from '../errors.js';
 import { CoalescingConfigWriter } from './coalescingConfigWriter.js';
-import type { HostEntry } from './sshConfigBlock.js';
+import type { HostEntry } from './hostEntry.js';
 import { SshConfigFile } from './sshConfigFile.js';
 
 let home: string;

@@ -18,7 +18,7 @@
 //   `config-ssh`: set the setting true, then writer.setUserBlock(entriesOfEveryRecord)
 //   `config-ssh --remove`: writer.removeUserBlock(), then set the setting false
 //   records rewritten from scratch (repair, sign-in): writer.replaceAll(entries)
-import type { HostEntry } from './sshConfigBlock.js';
+import type { HostEntry } from './hostEntry.js';
 import { validateHostEntry } from './sshConfigBlock.js';
 import type { ConfigChange, SshConfigFile } from './sshConfigFile.js';
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { isRuncodeError } from '../errors.js';
-import type { HostEntry } from './sshConfigBlock.js';
+import type { HostEntry } from './hostEntry.js';
 import { FIXED_PINS } from './sshConfigPins.js';
 import {
   ALLOWED_KEYWORDS,

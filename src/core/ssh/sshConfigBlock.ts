@@ -11,17 +11,7 @@ import {
   isWorkspaceName,
 } from './sshValues.js';
 import { HOST_PREFIX } from '../../shared/workspaceName.js';
-
-export interface HostEntry {
-  /** Workspace name; the alias is `runcode.NAME`. */
-  name: string;
-  hostName: string;
-  port: number;
-  user: string;
-  identityFile: string;
-  knownHostsFile: string;
-  hostKeyAlias: string;
-}
+import type { HostEntry } from './hostEntry.js';
 
 export const BEGIN_MARKER =
   '# ------------ BEGIN RUNCODE (managed by RunCode Tray; `runcode config-ssh --remove` removes it) ------------';

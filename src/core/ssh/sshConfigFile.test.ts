@@ -8,7 +8,7 @@ import { pathToFileURL } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { isRuncodeError } from '../errors.js';
 import { OTHER_USER, otherUserSkipReason, runAsOtherUser } from '../testing/asOtherUser.js';
-import type { HostEntry } from './sshConfigBlock.js';
+import type { HostEntry } from './hostEntry.js';
 import { BEGIN_MARKER, END_MARKER } from './sshConfigBlock.js';
 import { SshConfigFile, defaultSshConfigPath } from './sshConfigFile.js';
 

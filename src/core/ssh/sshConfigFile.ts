@@ -13,7 +13,7 @@ import type { FileLockOptions } from '../fs/fileLock.js';
 import { withFileLock } from '../fs/fileLock.js';
 import { ownSshConfigPath } from '../paths.js';
 import { backupOnce } from './sshConfigBackup.js';
-import type { HostEntry } from './sshConfigBlock.js';
+import type { HostEntry } from './hostEntry.js';
 import { detectEol, locateBlock, readBlock, renderBlock, spliceBlock } from './sshConfigBlock.js';
 import type { VerifyOptions } from './sshConfigVerify.js';
 import { changedEntries, unsupportedPins, verificationSample, verifyPins } from './sshConfigVerify.js';

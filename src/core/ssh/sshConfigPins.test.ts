@@ -5,7 +5,7 @@ import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { HostEntry } from './sshConfigBlock.js';
+import type { HostEntry } from './hostEntry.js';
 import { setBlock } from './sshConfigBlock.js';
 import { ACCUMULATING, FIXED_PINS, expectedEffective } from './sshConfigPins.js';
 import { accumulatedExtras, parseSshG, pinViolations, runSshG } from './sshEffectiveConfig.js';

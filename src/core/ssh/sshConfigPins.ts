@@ -5,7 +5,7 @@
 // user's, or run something locally is pinned here (ssh_config(5), OpenSSH 8.5 and later; each
 // one proven against a hostile `Host *` in sshConfigPins.test.ts with real `ssh -G`).
 // Command keywords only ever get `none`/`no`: never a command.
-import type { HostEntry } from './sshConfigBlock.js';
+import type { HostEntry } from './hostEntry.js';
 
 export interface Pin {
   keyword: string;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { HostEntry } from './sshConfigBlock.js';
+import type { HostEntry } from './hostEntry.js';
 import { changedEntries, verificationSample } from './sshConfigVerify.js';
 
 const entry = (name: string, port = 2222): HostEntry => ({

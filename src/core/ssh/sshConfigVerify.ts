@@ -6,7 +6,7 @@ import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { RuncodeError } from '../errors.js';
-import type { HostEntry } from './sshConfigBlock.js';
+import type { HostEntry } from './hostEntry.js';
 import { FIXED_PINS } from './sshConfigPins.js';
 import { describeViolation, parseSshG, pinViolations, runSshG } from './sshEffectiveConfig.js';
 import { sshAlias } from '../../shared/workspaceName.js';

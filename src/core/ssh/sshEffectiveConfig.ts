@@ -2,7 +2,7 @@
 // reading every section and Include. Parsing is pure (and tested on its own); checking our pins
 // against it is shared by the config writer (after each write) and doctor.
 import { execFile } from 'node:child_process';
-import type { HostEntry } from './sshConfigBlock.js';
+import type { HostEntry } from './hostEntry.js';
 import { ACCUMULATING, expectedEffective } from './sshConfigPins.js';
 
 /** Option (lowercase) -> every value `ssh -G` printed for it, in order. */

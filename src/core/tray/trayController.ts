@@ -18,6 +18,7 @@ import { ForwardManager } from '../forwards/forwardManager.js';
 import { WorkspaceFeed } from '../live/workspaceFeed.js';
 import type { ConnectionRecord } from '../state/connectionStore.js';
 import { createRouter } from '../ipc/router.js';
+import type { RouterTarget } from '../ipc/routerTarget.js';
 import type { RouterPort } from '../../shared/contract.js';
 import type { DiagnosticsShell } from '../desktop/diagnosticsActions.js';
 import { DiagnosticsActions } from '../desktop/diagnosticsActions.js';
@@ -59,7 +60,7 @@ export interface TrayControllerOptions {
   ui?: UiStateStore;
 }
 
-export class TrayController {
+export class TrayController implements RouterTarget {
   readonly router: RouterPort;
   /** Editors, browser, settings, the ssh config block, doctor: calls that hold no tray state. */
   readonly actions: DesktopActions;

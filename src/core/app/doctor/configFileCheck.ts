@@ -1,7 +1,7 @@
 // Is a config file RunCode writes hosts into readable, its block well formed?
 import type { DoctorCheck } from '../../../shared/contract.js';
 import { toErrorInfo } from '../../errors.js';
-import type { HostEntry } from '../../ssh/sshConfigBlock.js';
+import type { HostEntry } from '../../ssh/hostEntry.js';
 
 export async function configFileCheck(
   id: string,

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { KnownHosts } from '../../ssh/knownHosts.js';
 import { generateEd25519KeyPair } from '../../ssh/opensshKey.js';
-import type { HostEntry } from '../../ssh/sshConfigBlock.js';
+import type { HostEntry } from '../../ssh/hostEntry.js';
 import { setBlock } from '../../ssh/sshConfigBlock.js';
 import { hostConfigCheck } from './hostConfigCheck.js';
 import { knownHostsCheck } from './knownHostsCheck.js';

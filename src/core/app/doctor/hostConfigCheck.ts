@@ -3,7 +3,7 @@
 // fix; for the block in the user's config, their sections can add options that add up
 // (IdentityFile, CertificateFile, SendEnv, forwards): reported with the one fix.
 import type { DoctorCheck } from '../../../shared/contract.js';
-import type { HostEntry } from '../../ssh/sshConfigBlock.js';
+import type { HostEntry } from '../../ssh/hostEntry.js';
 import {
   accumulatedExtras,
   describeViolation,
