@@ -120,10 +120,11 @@ test('real core: consent sign-in, start, ssh, forward, open in VS Code, stop, si
   expect(await get(local)).toBe(API_PAGE);
   await shoot(page, 'core-forward');
 
-  // Open in VS Code, which finds hosts through ~/.ssh/config: the popover asks first, in plain
-  // words; Not now changes nothing and opens nothing.
+  // Open in VS Code, which finds hosts through ~/.ssh/config: the popover asks the first time, in
+  // plain words; Not now changes nothing and opens nothing.
   const openedBefore = opened.length;
-  await api.getByRole('button', { name: 'Open api in VS Code' }).click();
+  const openInVsCode = api.getByRole('button', { name: 'Open api in VS Code' });
+  await openInVsCode.click();
   const ask = page.getByRole('dialog', { name: 'Let your editors reach workspaces?' });
   await expect(ask).toContainText('Adds a removable block to ~/.ssh/config');
   await shoot(page, 'core-opt-in-question');
@@ -131,9 +132,32 @@ test('real core: consent sign-in, start, ssh, forward, open in VS Code, stop, si
   await expect(ask).toBeHidden();
   expect(fs.existsSync(sshConfig)).toBe(false);
   expect(opened.length).toBe(openedBefore);
-  // Asked again on the next Open; Allow adds the block and opens, and the launcher gets the
-  // exact documented URL.
-  await api.getByRole('button', { name: 'Open api in VS Code' }).click();
+  // Asked once: the next Open says what VS Code needs and offers the switch, without asking again.
+  await openInVsCode.click();
+  const needs = page.getByRole('note', { name: 'What opening api needs' });
+  await expect(needs).toContainText('VS Code finds workspaces through ~/.ssh/config');
+  await expect(ask).toHaveCount(0);
+  expect(opened.length).toBe(openedBefore);
+  await shoot(page, 'core-opt-in-needs');
+  // Its Settings button leads to the same switch: on writes the block, off removes it byte-exactly.
+  await needs.getByRole('button', { name: 'Settings' }).click();
+  await expect(needs).toBeHidden();
+  const optIn = page.getByRole('checkbox', { name: /Let editors reach workspaces/ });
+  await expect(optIn).not.toBeChecked();
+  const userConfig = () => (fs.existsSync(sshConfig) ? fs.readFileSync(sshConfig, 'utf8') : '');
+  await optIn.check();
+  await expect.poll(userConfig).toMatch(/^Host runcode\.api$/m);
+  await expect(page.getByRole('list', { name: 'Hosts in the RunCode block' })).toContainText('runcode.api');
+  await expect.poll(async () => (await settings.get()).sshConfigOptIn).toBe(true);
+  await optIn.uncheck();
+  await expect.poll(userConfig).not.toContain('RUNCODE');
+  await expect.poll(async () => (await settings.get()).sshConfigOptIn).toBe(false);
+
+  // A tray that has not asked yet (its remembered UI state cleared) asks again; Allow adds the
+  // block and opens, and the launcher gets the exact documented URL.
+  await controller.router.invoke('ui:set', { dismissedTips: [] });
+  await page.getByRole('tab', { name: 'Workspaces' }).click();
+  await openInVsCode.click();
   await ask.getByRole('button', { name: 'Allow' }).click();
   await expect(ask).toBeHidden();
   const ws = (await controller.router.invoke('workspaces:list', undefined)) as {
@@ -152,16 +176,7 @@ test('real core: consent sign-in, start, ssh, forward, open in VS Code, stop, si
   await expect(api.locator('.badge')).toHaveText('Stopped', { timeout: 20_000 });
   expect(fs.readFileSync(sshConfig, 'utf8')).toContain('BEGIN RUNCODE');
   await page.getByRole('tab', { name: 'Settings' }).click();
-  // Settings has the same switch: off removes the block, on brings it back.
-  const optIn = page.getByRole('checkbox', { name: /Let editors reach workspaces/ });
   await expect(optIn).toBeChecked();
-  await optIn.uncheck();
-  const userConfig = () => (fs.existsSync(sshConfig) ? fs.readFileSync(sshConfig, 'utf8') : '');
-  await expect.poll(userConfig).not.toContain('RUNCODE');
-  await expect.poll(async () => (await settings.get()).sshConfigOptIn).toBe(false);
-  await optIn.check();
-  await expect.poll(userConfig).toMatch(/^Host runcode\.api$/m);
-  await expect(page.getByRole('list', { name: 'Hosts in the RunCode block' })).toContainText('runcode.api');
   await page.getByRole('button', { name: 'Sign out' }).click();
   await expect(page.getByRole('heading', { name: 'Sign in to RunCode' })).toBeVisible();
   const after = fs.existsSync(sshConfig) ? fs.readFileSync(sshConfig, 'utf8') : '';

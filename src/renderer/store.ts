@@ -46,9 +46,18 @@ export interface PopoverState {
   /** In-flight actions by key (`signOut`, `connect:api`, `forward:api:3000`, ...). */
   busy: Readonly<Record<string, true>>;
   banners: readonly Banner[];
-  /** An Open that needs the ~/.ssh/config block, waiting on the user's answer. */
-  optInAsk: { name: string; editor?: EditorId } | undefined;
+  /**
+   * An Open that needs the ~/.ssh/config block: the question (the first time), or, once asked,
+   * `needs`: one line saying what the editor needs, with the way to the Settings switch.
+   */
+  optInAsk: { name: string; editor?: EditorId; needs?: string } | undefined;
 }
+
+/**
+ * Remembered in the tray's own UI state (per install, like the tabs and rows; the CLI has no such
+ * question, so the shared settings keep only the answer that matters: the opt-in itself).
+ */
+export const OPT_IN_ASKED_TIP = 'ssh-config-opt-in-asked';
 
 export interface PopoverActions {
   /** Subscribes to events, then seeds state. Returns the unsubscribe. */
@@ -277,9 +286,16 @@ export function createPopoverStore(api: RuncodeApi): PopoverStore {
             await api.editorsOpen(editor ? { name, editor } : { name });
           } catch (e) {
             // The editor needs the ~/.ssh/config block: ask, in plain words, instead of failing.
-            if ((e as { code?: unknown })?.code === 'ssh_config_opt_in_needed')
-              set({ optInAsk: editor ? { name, editor } : { name } });
-            else fail(`Couldn't open ${name}`, e);
+            if ((e as { code?: unknown })?.code === 'ssh_config_opt_in_needed') {
+              // Asked once: later Opens say what is needed and point to the switch instead.
+              const tips = (await api.uiGet().catch(() => undefined))?.dismissedTips;
+              if (tips?.includes(OPT_IN_ASKED_TIP)) {
+                set({ optInAsk: { name, ...(editor ? { editor } : {}), needs: friendlyError(e) } });
+              } else {
+                set({ optInAsk: editor ? { name, editor } : { name } });
+                void api.uiSet({ dismissedTips: [...(tips ?? []), OPT_IN_ASKED_TIP] }).catch(() => undefined);
+              }
+            } else fail(`Couldn't open ${name}`, e);
           }
         });
       },
