@@ -1,7 +1,8 @@
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { isDefaultSshConfig, keysDir, knownHostsPath, sshConfigPath, stateDir } from './paths.js';
+import { keysDir, knownHostsPath, sshConfigPath, stateDir } from './paths.js';
+import { isDefaultSshConfig } from './testing/defaultSshConfig.js';
 
 describe('paths', () => {
   it('uses $RUNCODE_HOME as the state dir, spaces and all', () => {

@@ -6,7 +6,7 @@ import path from 'node:path';
 import envPaths from 'env-paths';
 import { RuncodeError } from './errors.js';
 
-type Env = Readonly<Record<string, string | undefined>>;
+export type Env = Readonly<Record<string, string | undefined>>;
 
 function absoluteFromEnv(env: Env, name: string): string | undefined {
   const value = env[name];
@@ -27,14 +27,7 @@ export function sshConfigPath(env: Env = process.env): string {
   return absoluteFromEnv(env, 'RUNCODE_SSH_CONFIG') ?? path.join(os.homedir(), '.ssh', 'config');
 }
 
-/**
- * True when the ssh config is the file OpenSSH reads by itself. OpenSSH finds it through the
- * passwd entry, not $HOME, so a $HOME pointed elsewhere makes it "not default".
- */
-export function isDefaultSshConfig(env: Env = process.env): boolean {
-  return path.resolve(sshConfigPath(env)) === openSshOwnConfig();
-}
-
+/** The file OpenSSH reads by itself: found through the passwd entry, not $HOME. */
 function openSshOwnConfig(): string {
   return path.join(os.userInfo().homedir, '.ssh', 'config');
 }

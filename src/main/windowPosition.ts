@@ -1,6 +1,6 @@
 // Where the popover goes: next to the tray icon, on whichever edge the taskbar/menu bar sits, kept
 // inside the display's work area. A pure function (menubar's getWindowPosition) so every layout is
-// a unit test; tray.ts feeds it Electron's screen and tray values.
+// a unit test; popoverWindow.ts feeds it Electron's screen and tray values.
 
 export interface Rect {
   x: number;

@@ -1,5 +1,5 @@
 // Control-plane protocol v1 (DESIGN.md): the wire types. Core validates every one of them
-// before use (src/core/schemas.ts); the local server produces them.
+// before use (src/core/api/schemas.ts); the local server produces them.
 
 export type WorkspaceState = 'stopped' | 'starting' | 'running' | 'stopping' | 'failed';
 

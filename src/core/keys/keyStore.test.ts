@@ -4,6 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { isRuncodeError } from '../errors.js';
+import { createKey } from '../testing/createKey.js';
 import { KeyStore, keyId } from './keyStore.js';
 
 let state: string;
@@ -26,7 +27,7 @@ describe('KeyStore', () => {
     const old = process.umask(0); // even with no umask the private key is never group/world readable
     let k;
     try {
-      k = await ks.create('api');
+      k = await createKey(ks, 'api');
     } finally {
       process.umask(old);
     }
@@ -52,8 +53,8 @@ describe('KeyStore', () => {
 
   it('create again writes a second pair beside the first; many keys all load in OpenSSH', async () => {
     const ks = new KeyStore(state);
-    const a = await ks.create('api');
-    const b = await ks.create('api');
+    const a = await createKey(ks, 'api');
+    const b = await createKey(ks, 'api');
     expect(b.publicKey).not.toBe(a.publicKey);
     expect(b.privateKeyPath).not.toBe(a.privateKeyPath);
     expect(keygenY(a.privateKeyPath)).toBe(canonical(a.publicKey));
@@ -62,7 +63,7 @@ describe('KeyStore', () => {
     );
     expect(keygenY(b.privateKeyPath)).toBe(canonical(b.publicKey));
     const names = Array.from({ length: 40 }, (_, i) => `ws-${i}`);
-    const made = await Promise.all(names.map((n) => ks.create(n)));
+    const made = await Promise.all(names.map((n) => createKey(ks, n)));
     for (const k of made) expect(keygenY(k.privateKeyPath)).toBe(canonical(k.publicKey));
     expect(await ks.list()).toEqual(['api', ...names].sort());
   });
@@ -71,13 +72,13 @@ describe('KeyStore', () => {
     const ks = new KeyStore(state);
     fs.mkdirSync(ks.dir, { recursive: true, mode: 0o755 });
     fs.chmodSync(ks.dir, 0o755);
-    await ks.create('api');
+    await createKey(ks, 'api');
     expect(mode(ks.dir)).toBe(0o700);
   });
 
   it('check reports bad modes, a key that does not load, a mismatched .pub, a missing key', async () => {
     const ks = new KeyStore(state);
-    const { privateKeyPath, publicKeyPath, publicKey } = await ks.create('api');
+    const { privateKeyPath, publicKeyPath, publicKey } = await createKey(ks, 'api');
     fs.chmodSync(privateKeyPath, 0o644);
     fs.chmodSync(ks.dir, 0o755);
     let c = await ks.check('api', publicKey);
@@ -86,7 +87,7 @@ describe('KeyStore', () => {
     expect(c.problems.join('\n')).toMatch(/has mode 0755, not 0700/);
     fs.chmodSync(privateKeyPath, 0o600);
     fs.chmodSync(ks.dir, 0o700);
-    const other = await new KeyStore(path.join(state, 'other')).create('api');
+    const other = await createKey(new KeyStore(path.join(state, 'other')), 'api');
     fs.copyFileSync(other.publicKeyPath, publicKeyPath);
     c = await ks.check('api', publicKey);
     expect(c.problems).toEqual([`${publicKeyPath} does not match its private key`]);
@@ -107,8 +108,8 @@ describe('KeyStore', () => {
 
   it('remove and removeAll delete key files', async () => {
     const ks = new KeyStore(state);
-    const a = await ks.create('a');
-    const b = await ks.create('b');
+    const a = await createKey(ks, 'a');
+    const b = await createKey(ks, 'b');
     expect(await ks.remove('a', a.publicKey)).toBe(true);
     expect(await ks.remove('a', a.publicKey)).toBe(false);
     const id = keyId(b.publicKey);
@@ -132,7 +133,7 @@ describe('KeyStore', () => {
   it('refuses hostile names without touching the disk', async () => {
     const ks = new KeyStore(state);
     for (const bad of ['../x', 'a/b', '.', '', '-a', 'A', 'a b', 'a\n', 'é', '*', 'a'.repeat(64)]) {
-      const e = await ks.create(bad).catch((err: unknown) => err);
+      const e = await createKey(ks, bad).catch((err: unknown) => err);
       expect(isRuncodeError(e) && e.code).toBe('invalid_name');
       expect(() => ks.paths(bad, 'ssh-ed25519 AAAA')).toThrow();
     }

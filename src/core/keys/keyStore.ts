@@ -9,7 +9,7 @@ import path from 'node:path';
 import ssh2 from 'ssh2';
 import { RuncodeError } from '../errors.js';
 import { atomicWrite } from '../fs/atomicWrite.js';
-import { fingerprint, generateEd25519KeyPair, parseEd25519PublicKey } from '../ssh/opensshKey.js';
+import { fingerprint, parseEd25519PublicKey } from '../ssh/opensshKey.js';
 import type { Ed25519KeyPair } from '../ssh/opensshKey.js';
 import { isWorkspaceName } from '../ssh/sshValues.js';
 import { crashPoint } from './crashPoint.js';
@@ -70,12 +70,6 @@ export class KeyStore {
     checkName(name);
     const privateKeyPath = path.join(this.dir, keyFileName(name, publicKey));
     return { privateKeyPath, publicKeyPath: `${privateKeyPath}.pub` };
-  }
-
-  /** A fresh pair for `name` (tests and tools; connect makes its pair first, then saves it). */
-  async create(name: string): Promise<CreatedKey> {
-    checkName(name); // validates the name before anything else
-    return this.save(name, generateEd25519KeyPair(`runcode-${name}`));
   }
 
   /** Writes a pair beside any other key of `name` (each pair has its own files). */

@@ -9,6 +9,7 @@ import path from 'node:path';
 import ssh2 from 'ssh2';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { KeyStore } from '../keys/keyStore.js';
+import { createKey } from '../testing/createKey.js';
 import { KnownHosts } from './knownHosts.js';
 import { generateEd25519KeyPair, parseEd25519PublicKey } from './opensshKey.js';
 import { SshConfigFile } from './sshConfigFile.js';
@@ -91,7 +92,7 @@ describe('key + pin + block, through the real ssh client', () => {
         `  IdentityFile ${path.join(home, 'id_personal')}\n`,
     );
     const keys = new KeyStore(state);
-    const key = await keys.create('api');
+    const key = await createKey(keys, 'api');
     allowed.set('ws-api', parseEd25519PublicKey(key.publicKey)!.blob);
     const pins = new KnownHosts(state);
     await pins.pin('runcode-gateway', [hostPair.publicKey]);
