@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import Store from 'electron-store';
 import type { Schema } from 'electron-store';
-import { EDITOR_IDS } from '../core/state/settingsFile.js';
+import { EDITOR_IDS } from '../shared/editors.js';
 import type { EditorId, TrayUiState } from '../shared/contract.js';
 import { WORKSPACE_NAME_SOURCE } from '../shared/workspaceName.js';
 

@@ -3,14 +3,14 @@
 // with argument validation; main checks the sender first. Every call rejects with an
 // `ApiError` ({code, message}) and never with a stack trace.
 import type { Me, Workspace } from './protocol.js';
+import type { EditorId } from './editors.js';
 
 export interface ApiError {
   code: string;
   message: string;
 }
 
-export type EditorId =
-  'vscode' | 'vscode-insiders' | 'cursor' | 'windsurf' | 'zed' | 'jetbrains-gateway' | 'terminal' | 'browser';
+export type { EditorId };
 
 export interface EditorInfo {
   id: EditorId;

@@ -3,7 +3,7 @@
 // uiPatchSchema before it reaches either.
 import { z } from 'zod';
 import type { TrayUiState } from '../../shared/contract.js';
-import { EDITOR_IDS } from '../state/settingsFile.js';
+import { EDITOR_IDS } from '../../shared/editors.js';
 import { WORKSPACE_NAME } from '../../shared/workspaceName.js';
 
 export interface UiStateStore {

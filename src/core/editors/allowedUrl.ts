@@ -7,15 +7,9 @@ import type { EditorId } from '../../shared/contract.js';
 import { RuncodeError } from '../errors.js';
 import { editorUrl } from './editorUrl.js';
 import { WORKSPACE_NAME_SOURCE } from '../../shared/workspaceName.js';
+import { URL_EDITORS } from '../../shared/editors.js';
 
-const EDITOR_SCHEMES = new Set([
-  'vscode',
-  'vscode-insiders',
-  'cursor',
-  'windsurf',
-  'zed',
-  'jetbrains-gateway',
-]);
+const EDITOR_SCHEMES: ReadonlySet<string> = new Set(URL_EDITORS);
 
 const NAME = `(${WORKSPACE_NAME_SOURCE})`;
 const PATH = "(/[A-Za-z0-9\\-_.!~*'()%/]*)";

@@ -5,22 +5,29 @@ import { RuncodeError } from '../errors.js';
 
 import type { EditorId } from '../../shared/contract.js';
 import { WORKSPACE_NAME, sshAlias } from '../../shared/workspaceName.js';
+import { EDITOR_IDS } from '../../shared/editors.js';
 
 export type { EditorId };
 
-export const EDITORS: readonly { id: EditorId; label: string }[] = [
-  { id: 'vscode', label: 'VS Code' },
-  { id: 'vscode-insiders', label: 'VS Code Insiders' },
-  { id: 'cursor', label: 'Cursor' },
-  { id: 'windsurf', label: 'Windsurf' },
-  { id: 'zed', label: 'Zed' },
-  { id: 'jetbrains-gateway', label: 'JetBrains Gateway' },
-  { id: 'terminal', label: 'Terminal' },
-  { id: 'browser', label: 'Browser IDE' },
-];
+const LABELS: Record<EditorId, string> = {
+  vscode: 'VS Code',
+  'vscode-insiders': 'VS Code Insiders',
+  cursor: 'Cursor',
+  windsurf: 'Windsurf',
+  zed: 'Zed',
+  'jetbrains-gateway': 'JetBrains Gateway',
+  terminal: 'Terminal',
+  browser: 'Browser IDE',
+};
+
+/** Every editor with its label, in the order of EDITOR_IDS. */
+export const EDITORS: readonly { id: EditorId; label: string }[] = EDITOR_IDS.map((id) => ({
+  id,
+  label: LABELS[id],
+}));
 
 export function isEditorId(v: unknown): v is EditorId {
-  return EDITORS.some((e) => e.id === v);
+  return (EDITOR_IDS as readonly unknown[]).includes(v);
 }
 
 export interface EditorTarget {

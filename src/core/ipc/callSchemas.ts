@@ -2,7 +2,7 @@
 // the renderer checked ("don't trust the renderer"). Unknown keys are refused.
 import { z } from 'zod';
 import type { Channel } from '../../shared/contract.js';
-import { EDITOR_IDS } from '../state/settingsFile.js';
+import { EDITOR_IDS } from '../../shared/editors.js';
 import { uiPatchSchema } from '../desktop/uiState.js';
 import { WORKSPACE_NAME } from '../../shared/workspaceName.js';
 

@@ -2,21 +2,11 @@
 // through this class, under the lock every RunCode process shares.
 import path from 'node:path';
 import { z } from 'zod';
-import type { EditorId, Settings } from '../../shared/contract.js';
+import type { Settings } from '../../shared/contract.js';
 import { RuncodeError } from '../errors.js';
 import { JsonStateFile } from './jsonStateFile.js';
 import { WORKSPACE_NAME } from '../../shared/workspaceName.js';
-
-export const EDITOR_IDS = [
-  'vscode',
-  'vscode-insiders',
-  'cursor',
-  'windsurf',
-  'zed',
-  'jetbrains-gateway',
-  'terminal',
-  'browser',
-] as const satisfies readonly EditorId[];
+import { EDITOR_IDS } from '../../shared/editors.js';
 
 export interface WantedForward {
   workspace: string;

@@ -15,16 +15,10 @@ import { resolveWriteTarget } from '../fs/atomicWrite.js';
 import { setSshConfigOptIn } from '../app/sshConfigOptIn.js';
 import type { ConnectionRecord } from '../state/connectionStore.js';
 import { sshAlias } from '../../shared/workspaceName.js';
+import { URL_EDITORS } from '../../shared/editors.js';
 
 /** Editors that read ~/.ssh/config themselves (Remote-SSH and the like). */
-const NEEDS_USER_SSH_CONFIG: ReadonlySet<string> = new Set([
-  'vscode',
-  'vscode-insiders',
-  'cursor',
-  'windsurf',
-  'zed',
-  'jetbrains-gateway',
-]);
+const NEEDS_USER_SSH_CONFIG: ReadonlySet<string> = new Set(URL_EDITORS);
 
 /** A pass this close to expiry is renewed before an editor opens. */
 const FRESH_ENOUGH_MS = 5 * 60_000;
