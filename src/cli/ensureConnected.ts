@@ -11,8 +11,7 @@ import { readAttached } from '../core/state/attachment.js';
 import type { ConnectionRecord } from '../core/state/connectionStore.js';
 import { progress, UsageError } from './defineCommand.js';
 import { shown } from './displayText.js';
-
-export const FRESH_ENOUGH_MS = 5 * 60_000;
+import { FRESH_ENOUGH_MS } from '../core/app/freshEnough.js';
 
 /** The workspace name argument, checked before it reaches a file, a process, a URL or a message. */
 export function workspaceName(name: string | undefined): string {

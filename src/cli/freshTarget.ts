@@ -13,9 +13,10 @@ import { keysDir } from '../core/paths.js';
 import { connectSsh, mapSshError } from '../core/ssh/sshConnection.js';
 import type { SshTarget } from '../core/ssh/sshTarget.js';
 import { isHostName, isPort, isSshUser, isWorkspaceName } from '../core/ssh/sshValues.js';
+import { FRESH_ENOUGH_MS } from '../core/app/freshEnough.js';
 
 /** The same margin as ensureConnected: a pass this fresh outlives a short command. */
-export const FAST_PATH_MIN_LEFT_MS = 5 * 60_000;
+export const FAST_PATH_MIN_LEFT_MS = FRESH_ENOUGH_MS;
 
 const HOST_KEY = /^ssh-ed25519 [A-Za-z0-9+/]+={0,2}$/;
 

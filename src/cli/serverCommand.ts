@@ -5,6 +5,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import envPaths from 'env-paths';
 import { toErrorInfo } from '../core/errors.js';
+import { UsageError } from './defineCommand.js';
 
 const USAGE = `usage: runcode server [options]
 
@@ -26,8 +27,6 @@ options:
   --boot-delay MS     how long a workspace takes to start (default 1500)
   --auto-approve      approve sign-in without the consent page (PKCE still applies)
 `;
-
-class UsageError extends Error {}
 
 function int(name: string, v: string | undefined, min: number, max: number): number | undefined {
   if (v === undefined) return undefined;

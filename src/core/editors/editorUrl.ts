@@ -6,6 +6,7 @@ import { RuncodeError } from '../errors.js';
 import type { EditorId } from '../../shared/contract.js';
 import { WORKSPACE_NAME, sshAlias } from '../../shared/workspaceName.js';
 import { EDITOR_IDS } from '../../shared/editors.js';
+import { isSshUser } from '../ssh/sshValues.js';
 
 export type { EditorId };
 
@@ -43,7 +44,6 @@ export interface EditorTarget {
   endpoint?: string;
 }
 
-const USER = /^[A-Za-z0-9._][A-Za-z0-9._-]{0,63}$/;
 // C0/C1 controls, DEL, and the bidi/zero-width marks that could disguise a path shown to a person.
 // eslint-disable-next-line no-control-regex
 const UNSAFE = /[\x00-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2066-\u2069\ufeff]/;
@@ -81,7 +81,7 @@ export function checkWorkdir(workdir: string): string {
 }
 
 export function checkUser(user: string | undefined): string {
-  if (typeof user !== 'string' || !USER.test(user)) {
+  if (!isSshUser(user)) {
     throw new RuncodeError('bad_argument', `${show(user)} is not a valid SSH user (user)`);
   }
   return user;

@@ -7,12 +7,7 @@ import { RuncodeError } from '../errors.js';
 import { JsonStateFile } from './jsonStateFile.js';
 import { WORKSPACE_NAME } from '../../shared/workspaceName.js';
 import { EDITOR_IDS } from '../../shared/editors.js';
-
-export interface WantedForward {
-  workspace: string;
-  remotePort: number;
-  localPort?: number;
-}
+import type { WantedForward } from '../forwards/forward.js';
 
 export interface StoredSettings extends Settings {
   /** Forwards the user turned on, restored at start. */

@@ -16,12 +16,11 @@ import { setSshConfigOptIn } from '../app/sshConfigOptIn.js';
 import type { ConnectionRecord } from '../state/connectionStore.js';
 import { sshAlias } from '../../shared/workspaceName.js';
 import { URL_EDITORS } from '../../shared/editors.js';
+import { FRESH_ENOUGH_MS } from '../app/freshEnough.js';
 
 /** Editors that read ~/.ssh/config themselves (Remote-SSH and the like). */
 const NEEDS_USER_SSH_CONFIG: ReadonlySet<string> = new Set(URL_EDITORS);
 
-/** A pass this close to expiry is renewed before an editor opens. */
-const FRESH_ENOUGH_MS = 5 * 60_000;
 
 export interface DesktopActionsOptions {
   app: RuncodeApp;
