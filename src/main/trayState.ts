@@ -1,13 +1,10 @@
 // What the tray shows, as pure functions: the icon file and tooltip for a state, and the context
 // menu for the controller's menu model. tray.ts hands the results to Electron unchanged.
+import { TRAY_STATES } from '../core/tray/trayModel.js';
+import type { TrayMenuModel, TrayState } from '../core/tray/trayModel.js';
 
-export type TrayState = 'signed-out' | 'idle' | 'running' | 'attention';
-
-export interface TrayMenuModel {
-  workspaces: { name: string; state: string; connected: boolean }[];
-  /** A downloaded update waiting for a restart (its version). */
-  updateReady?: string;
-}
+export { TRAY_STATES };
+export type { TrayMenuModel, TrayState };
 
 export interface TrayMenuActions {
   connect(name: string): void;
@@ -31,8 +28,6 @@ export interface MenuItemSpec {
   click?: () => void;
   submenu?: MenuItemSpec[];
 }
-
-export const TRAY_STATES: readonly TrayState[] = ['signed-out', 'idle', 'running', 'attention'];
 
 /**
  * The icon file for a state, relative to the tray icon folder. macOS gets template images (black +

@@ -3,21 +3,12 @@
 // no IpcRendererEvent handed to the page (its `sender` is ipcRenderer itself). Pure, so it is
 // unit-tested without Electron; index.ts passes the real ipcRenderer.
 import type { ApiError, IpcResult, RuncodeApi } from '../shared/contract.js';
-import { CHANNELS, EVENTS, listenerName, methodName } from '../shared/contract.js';
+import { CHANNELS, EVENTS, isApiError, listenerName, methodName } from '../shared/contract.js';
 
 export interface IpcRendererLike {
   invoke(channel: string, ...args: unknown[]): Promise<unknown>;
   on(channel: string, listener: (event: unknown, ...args: unknown[]) => void): unknown;
   removeListener(channel: string, listener: (event: unknown, ...args: unknown[]) => void): unknown;
-}
-
-function isApiError(e: unknown): e is ApiError {
-  return (
-    typeof e === 'object' &&
-    e !== null &&
-    typeof (e as ApiError).code === 'string' &&
-    typeof (e as ApiError).message === 'string'
-  );
 }
 
 function unwrap(channel: string, result: unknown): unknown {

@@ -1,5 +1,6 @@
 import { describe, it, expect } from 'vitest';
-import { cleanMessage, describeFailure, friendlyError, isApiError } from './friendlyError.js';
+import { isApiError } from '../shared/contract.js';
+import { cleanMessage, describeFailure, friendlyError } from './friendlyError.js';
 
 describe('friendlyError', () => {
   it('maps known codes to actionable text', () => {

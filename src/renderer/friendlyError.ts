@@ -1,6 +1,6 @@
 // ApiError codes -> short messages a person can act on. Never shows a stack trace: unknown
 // errors fall back to the first line of their message.
-import type { ApiError } from '../shared/contract.js';
+import { isApiError } from '../shared/contract.js';
 import type { ErrorCode } from '../shared/errorCodes.js';
 
 // Keyed by the closed union: a code nothing throws cannot have words here.
@@ -30,14 +30,6 @@ const OWN_MESSAGE: ReadonlySet<string> = new Set<ErrorCode>([
   'ssh_config_opt_in_needed',
 ]);
 
-export function isApiError(e: unknown): e is ApiError {
-  return (
-    typeof e === 'object' &&
-    e !== null &&
-    typeof (e as ApiError).code === 'string' &&
-    typeof (e as ApiError).message === 'string'
-  );
-}
 
 /** First line, no stack frames, at most 200 characters. */
 export function cleanMessage(message: string): string {

@@ -14,7 +14,8 @@ import type {
   WorkspaceView,
 } from '../shared/contract.js';
 import type { StateFilter } from './filter.js';
-import { cleanMessage, describeFailure, friendlyError, isApiError } from './friendlyError.js';
+import { isApiError } from '../shared/contract.js';
+import { cleanMessage, describeFailure, friendlyError } from './friendlyError.js';
 import { type Overlay, upsertForward, upsertWorkspace, withOverlay, moveSelection } from './reducers.js';
 
 export type View = 'workspaces' | 'settings' | 'doctor';

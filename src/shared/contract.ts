@@ -10,6 +10,16 @@ export interface ApiError {
   message: string;
 }
 
+/** An ApiError-shaped value (what a failed call rejects with, once it has crossed the bridge). */
+export function isApiError(e: unknown): e is ApiError {
+  return (
+    typeof e === 'object' &&
+    e !== null &&
+    typeof (e as ApiError).code === 'string' &&
+    typeof (e as ApiError).message === 'string'
+  );
+}
+
 export type { EditorId };
 
 export interface EditorInfo {

@@ -29,6 +29,7 @@ import { MemoryUiState } from '../desktop/uiState.js';
 import type { UpdateBackend } from '../updates/updater.js';
 import { DesktopActions } from './desktopActions.js';
 import { forwardViews, workspaceViews } from './views.js';
+import type { TrayMenuModel, TrayState } from './trayModel.js';
 
 export interface Sandbox {
   endpoint: string;
@@ -147,7 +148,7 @@ export class TrayController implements RouterTarget {
     this.feed?.reconnectNow();
   }
 
-  trayState(): 'signed-out' | 'idle' | 'running' | 'attention' {
+  trayState(): TrayState {
     if (!this.signedIn) return 'signed-out';
     const failed = this.forwards.list().some((f) => f.state === 'failed');
     const linkDown = this.health.downTooLong().length > 0;
@@ -156,7 +157,7 @@ export class TrayController implements RouterTarget {
     return this.workspaces.some((w) => w.state === 'running') ? 'running' : 'idle';
   }
 
-  menuModel(): { workspaces: { name: string; state: string; connected: boolean }[]; updateReady?: string } {
+  menuModel(): TrayMenuModel {
     const ready = this.updates.readyVersion();
     return {
       ...(ready ? { updateReady: ready } : {}),
