@@ -2,19 +2,6 @@
 // the URL gate and the renderer's types all derive from it, so adding an editor is one line here
 // (and the compiler then asks for its label, URL and detection).
 
-export const EDITOR_IDS = [
-  'vscode',
-  'vscode-insiders',
-  'cursor',
-  'windsurf',
-  'zed',
-  'jetbrains-gateway',
-  'terminal',
-  'browser',
-] as const;
-
-export type EditorId = (typeof EDITOR_IDS)[number];
-
 /**
  * Editors opened by a URL that names the ssh alias `runcode.NAME` (each URL's scheme is the
  * editor's id); they find that host in ~/.ssh/config themselves.
@@ -26,4 +13,9 @@ export const URL_EDITORS = [
   'windsurf',
   'zed',
   'jetbrains-gateway',
-] as const satisfies readonly EditorId[];
+] as const;
+
+/** Every editor: the URL-launched ones, then a terminal running ssh and the browser IDE. */
+export const EDITOR_IDS = [...URL_EDITORS, 'terminal', 'browser'] as const;
+
+export type EditorId = (typeof EDITOR_IDS)[number];

@@ -1,20 +1,16 @@
 // Signs in to a local server the way the app does: authorize with PKCE S256, answer the consent
 // page (or take the auto-approve redirect), exchange the code. For tests only.
-import crypto from 'node:crypto';
 import { OWNER_PARAM } from '../../core/auth/ownerSecret.js';
+import type { Pkce } from '../../core/auth/pkce.js';
+import { createPkce, createState } from '../../core/auth/pkce.js';
+import { authorizeUrl } from '../../core/auth/signIn.js';
 import { OAUTH_CLIENT_ID } from '../../shared/protocol.js';
 import type { HttpsResponse } from './httpsRequest.js';
 import { httpsRequest } from './httpsRequest.js';
 
-export interface Pkce {
-  verifier: string;
-  challenge: string;
-}
-
-export function makePkce(): Pkce {
-  const verifier = crypto.randomBytes(32).toString('base64url');
-  return { verifier, challenge: crypto.createHash('sha256').update(verifier).digest('base64url') };
-}
+export type { Pkce };
+/** The app's own PKCE pair (core/auth/pkce.ts). */
+export const makePkce = createPkce;
 
 /** The authorize path; `owner` is the server's owner secret (omitted: a request from anyone). */
 export function authorizeQuery(
@@ -23,16 +19,8 @@ export function authorizeQuery(
   challenge: string,
   owner?: string,
 ): string {
-  const q = new URLSearchParams({
-    response_type: 'code',
-    client_id: OAUTH_CLIENT_ID,
-    redirect_uri: redirectUri,
-    state,
-    code_challenge: challenge,
-    code_challenge_method: 'S256',
-  });
-  if (owner !== undefined) q.set(OWNER_PARAM, owner);
-  return `/oauth/authorize?${q}`;
+  // The app's own URL (core/auth/signIn.ts) without an endpoint: the path and query alone.
+  return authorizeUrl('', redirectUri, state, challenge, owner);
 }
 
 /** The consent form's request nonce, from the page's HTML. */
@@ -62,7 +50,7 @@ export function postConsent(
 export async function oauthLogin(endpoint: string, ca: string, owner?: string): Promise<string> {
   const { verifier, challenge } = makePkce();
   const redirectUri = 'http://127.0.0.1:9/callback';
-  const state = crypto.randomBytes(16).toString('base64url');
+  const state = createState();
   let r = await httpsRequest(endpoint, ca, authorizeQuery(redirectUri, state, challenge, owner));
   if (r.status === 200) r = await postConsent(endpoint, ca, consentNonce(r.text), 'approve', owner);
   if (r.status !== 302) throw new Error(`authorize answered ${r.status}: ${r.text.slice(0, 200)}`);
