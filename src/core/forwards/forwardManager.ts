@@ -9,7 +9,7 @@ import type { Clock } from '../clock.js';
 import { systemClock } from '../clock.js';
 import { RuncodeError, toErrorInfo } from '../errors.js';
 import type { SshTarget } from '../ssh/sshTarget.js';
-import type { BackoffOptions } from './backoff.js';
+import type { BackoffOptions } from '../backoff.js';
 import { Forward, forwardKey } from './forward.js';
 import type { ForwardInfo, ForwardState, WantedForward } from './forward.js';
 import { KEEPALIVE_TICK_MS, LinkKeepalive } from './linkKeepalive.js';

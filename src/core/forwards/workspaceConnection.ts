@@ -8,8 +8,8 @@ import { RuncodeError, toErrorInfo } from '../errors.js';
 import { connectSsh } from '../ssh/sshConnection.js';
 import type { ConnectOptions } from '../ssh/sshConnection.js';
 import type { SshTarget } from '../ssh/sshTarget.js';
-import { backoffDelay } from './backoff.js';
-import type { BackoffOptions } from './backoff.js';
+import { backoffDelay } from '../backoff.js';
+import type { BackoffOptions } from '../backoff.js';
 import type { LinkHealth, LinkKeepalive } from './linkKeepalive.js';
 
 export type LinkState = 'connecting' | 'connected' | 'reconnecting' | 'failed';
