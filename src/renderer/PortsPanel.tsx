@@ -5,6 +5,7 @@ import { formatTraffic } from './format.js';
 import { inSeconds } from './linkHealth.js';
 import { portRows, type PortRow } from './reducers.js';
 import { usePopover } from './usePopover.js';
+import { isPort } from '../shared/port.js';
 
 const STATE_TEXT: Record<ForwardView['state'], string> = {
   starting: 'Connecting…',
@@ -21,7 +22,7 @@ export function PortsPanel({ ws }: { ws: WorkspaceView }) {
   const adding = usePopover((s) => Boolean(s.busy[`addPort:${ws.name}`]));
   const [port, setPort] = useState('');
   const n = Number(port);
-  const valid = Number.isInteger(n) && n >= 1 && n <= 65535;
+  const valid = isPort(n);
 
   return (
     <div

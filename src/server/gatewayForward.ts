@@ -5,6 +5,7 @@
 // piped, so a slow reader slows the writer instead of filling memory.
 import net from 'node:net';
 import type { AcceptConnection, RejectConnection, ServerChannel, TcpipRequestInfo } from 'ssh2';
+import { isPort } from '../shared/port.js';
 
 const LOOPBACK = new Set(['127.0.0.1', '::1', '[::1]', 'localhost']);
 
@@ -34,7 +35,7 @@ export function openForward(
   const port = info.destPort;
   const why = !isLoopbackTarget(host)
     ? 'not loopback'
-    : !Number.isInteger(port) || port < 1 || port > 65535
+    : !isPort(port)
       ? 'not a port'
       : !allowedPort(port)
         ? "not one of the workspace's ports"

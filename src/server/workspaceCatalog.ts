@@ -5,6 +5,7 @@ import net from 'node:net';
 import path from 'node:path';
 import { RuncodeError } from '../core/errors.js';
 import type { WorkspacePort } from '../shared/protocol.js';
+import { isPort } from '../shared/port.js';
 
 /** A static HTTP server on the workspace's loopback while it runs: a `dir` (relative) or a `body`. */
 export interface StaticHttpServiceDef {
@@ -48,9 +49,6 @@ const DEMO_PAGE = `<!doctype html>
 function fail(file: string, what: string): never {
   throw new RuncodeError('workspaces_invalid', `${file}: ${what}`);
 }
-
-const isPort = (p: unknown): p is number =>
-  Number.isInteger(p) && (p as number) >= 1 && (p as number) <= 65535;
 
 function parseDef(file: string, raw: unknown, i: number): WorkspaceDefInput {
   const at = `workspaces[${i}]`;

@@ -4,6 +4,7 @@ import { withCliApp } from '../cliApp.js';
 import { defineCommand, progress, UsageError, workspaceOption } from '../defineCommand.js';
 import { shown } from '../displayText.js';
 import { ensureConnected, targetWorkspace } from '../ensureConnected.js';
+import { isPort } from '../../shared/port.js';
 
 export const portForwardCommand = defineCommand({
   name: 'port-forward',
@@ -74,8 +75,7 @@ export function parsePortSpec(workspace: string, spec: string): WantedForward {
   const m = /^(\d{1,5})(?::(\d{1,5}))?$/.exec(spec);
   const remotePort = Number(m?.[1]);
   const localPort = m?.[2] === undefined ? undefined : Number(m[2]);
-  const ok = (n: number) => Number.isInteger(n) && n >= 1 && n <= 65535;
-  if (!m || !ok(remotePort) || (localPort !== undefined && !ok(localPort))) {
+  if (!m || !isPort(remotePort) || (localPort !== undefined && !isPort(localPort))) {
     throw new UsageError(`'${shown(spec, 40)}' is not PORT or PORT:LOCAL (ports 1-65535)`);
   }
   return localPort === undefined ? { workspace, remotePort } : { workspace, remotePort, localPort };

@@ -3,11 +3,12 @@
 import { z } from 'zod';
 import type { Channel } from '../../shared/contract.js';
 import { EDITOR_IDS } from '../../shared/editors.js';
+import { portSchema } from '../state/settingsFile.js';
 import { uiPatchSchema } from '../desktop/uiState.js';
 import { WORKSPACE_NAME } from '../../shared/workspaceName.js';
 
 const name = z.string().regex(WORKSPACE_NAME, 'a workspace name');
-const port = z.number().int().min(1).max(65535);
+const port = portSchema;
 const none = z.undefined();
 
 export const CALL_SCHEMAS = {

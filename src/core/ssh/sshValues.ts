@@ -4,8 +4,9 @@
 import net from 'node:net';
 import path from 'node:path';
 import { WORKSPACE_NAME } from '../../shared/workspaceName.js';
+import { isPort } from '../../shared/port.js';
 
-export { WORKSPACE_NAME };
+export { WORKSPACE_NAME, isPort };
 
 /** A HostKeyAlias: the host field of our known_hosts lines. */
 export const HOST_KEY_ALIAS = /^runcode-[a-z0-9][a-z0-9.-]{0,120}$/;
@@ -31,10 +32,6 @@ export function isHostName(v: unknown): v is string {
   if (net.isIPv4(v)) return true;
   if (v.includes(':')) return !v.includes('%') && net.isIPv6(v);
   return HOSTNAME.test(v);
-}
-
-export function isPort(v: unknown): v is number {
-  return typeof v === 'number' && Number.isInteger(v) && v >= 1 && v <= 65535;
 }
 
 export function isSshUser(v: unknown): v is string {

@@ -22,7 +22,9 @@ export interface SettingsStore {
   set(patch: Partial<StoredSettings>): Promise<StoredSettings>;
 }
 
-const port = z.number().int().min(1).max(65535);
+/** A port in settings and IPC calls (the zod form of shared/port.ts's isPort, for its messages). */
+export const portSchema = z.number().int().min(1).max(65535);
+const port = portSchema;
 const name = z.string().regex(WORKSPACE_NAME);
 
 export const settingsSchema = z.object({
