@@ -6,7 +6,8 @@ import path from 'node:path';
 import { WORKSPACE_NAME } from '../../shared/workspaceName.js';
 import { isPort } from '../../shared/port.js';
 
-export { WORKSPACE_NAME, isPort };
+// The one port rule lives in shared (the popover checks ports too); offered here with the rest.
+export { isPort };
 
 /** A HostKeyAlias: the host field of our known_hosts lines. */
 export const HOST_KEY_ALIAS = /^runcode-[a-z0-9][a-z0-9.-]{0,120}$/;
