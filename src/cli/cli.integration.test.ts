@@ -10,6 +10,7 @@ import { KeyStore } from '../core/keys/keyStore.js';
 import { runProcess } from '../server/testing/runProcess.js';
 import type { CliServer } from './testing/cliSandbox.js';
 import { CliSandbox, requireBuiltCli, startCliServer } from './testing/cliSandbox.js';
+import { requireTool } from '../core/testing/requireTool.js';
 
 // A user's config from before RunCode: leading Includes (ours goes before them) and a global
 // `Host *` that must stay global.
@@ -126,6 +127,7 @@ describe.sequential('runcode, start to finish', () => {
   });
 
   it('doctor: exit 0 and every check listed', async () => {
+    requireTool('sftp-server'); // doctor fails without it (the sandbox's file transfer)
     const r = await b.run(['doctor']);
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
