@@ -5,7 +5,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import envPaths from 'env-paths';
 import { toErrorInfo } from '../core/errors.js';
-import { UsageError } from './defineCommand.js';
+import { parseArgsMessage, UsageError } from './defineCommand.js';
 
 const USAGE = `usage: runcode server [options]
 
@@ -41,26 +41,24 @@ export function defaultDataDir(env: NodeJS.ProcessEnv = process.env): string {
     : path.join(envPaths('runcode', { suffix: '' }).data, 'server');
 }
 
+const OPTIONS = {
+  data: { type: 'string' },
+  host: { type: 'string' },
+  port: { type: 'string' },
+  'gateway-port': { type: 'string' },
+  'pass-ttl': { type: 'string' },
+  'boot-delay': { type: 'string' },
+  'auto-approve': { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
 function parse(argv: string[]) {
   let values;
   try {
-    ({ values } = parseArgs({
-      args: argv,
-      strict: true,
-      allowPositionals: false,
-      options: {
-        data: { type: 'string' },
-        host: { type: 'string' },
-        port: { type: 'string' },
-        'gateway-port': { type: 'string' },
-        'pass-ttl': { type: 'string' },
-        'boot-delay': { type: 'string' },
-        'auto-approve': { type: 'boolean' },
-        help: { type: 'boolean', short: 'h' },
-      },
-    }));
+    ({ values } = parseArgs({ args: argv, strict: true, allowPositionals: false, options: OPTIONS }));
   } catch (e) {
-    throw new UsageError((e as Error).message);
+    // parseArgs's words ("argument is ambiguous") in ours, as every other command has them.
+    throw new UsageError(parseArgsMessage(e, OPTIONS));
   }
   if (values.host !== undefined && !/^[A-Za-z0-9.:-]{1,253}$/.test(values.host))
     throw new UsageError('--host must be an IP address or host name');

@@ -57,6 +57,19 @@ export async function signInChecks(session: RuncodeApp['session']): Promise<Doct
     ];
   } catch (e) {
     const err = toErrorInfo(e);
+    if (err.code === 'not_signed_in') {
+      // No usable token (none, or a damaged one): nothing was sent, so the network is not in
+      // question; "check the network" would send the user the wrong way.
+      return [
+        {
+          id: 'endpoint',
+          title: 'Control plane',
+          ok: true,
+          detail: `${ep.endpoint} (not contacted: no usable sign-in token)`,
+        },
+        { id: 'token', title: 'Signed in', ok: false, detail: err.message, fix: 'run `runcode login`' },
+      ];
+    }
     const reachable = err.code === 'unauthorized';
     const out: DoctorCheck[] = [
       {
@@ -67,8 +80,14 @@ export async function signInChecks(session: RuncodeApp['session']): Promise<Doct
         ...(reachable ? {} : { fix: 'check the network, the endpoint, and --ca for a private CA' }),
       },
     ];
-    if (reachable || err.code === 'not_signed_in') {
-      out.push({ id: 'token', title: 'Signed in', ok: false, detail: err.message, fix: 'run `runcode login`' });
+    if (reachable) {
+      out.push({
+        id: 'token',
+        title: 'Signed in',
+        ok: false,
+        detail: err.message,
+        fix: 'run `runcode login`',
+      });
     }
     return out;
   }
