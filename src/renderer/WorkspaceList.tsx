@@ -2,7 +2,7 @@
 // driven from the keyboard: arrows select, Enter opens, Right/Left show/hide ports, `/` searches,
 // Esc clears the search.
 import { useVirtualizer } from '@tanstack/react-virtual';
-import { useCallback, useEffect, useMemo, useRef } from 'react';
+import { useCallback, useEffect, useLayoutEffect, useMemo, useRef } from 'react';
 import { createWorkspaceFilter, STATE_FILTERS, type StateFilter } from './filter.js';
 import { applyOverlay } from './reducers.js';
 import { usePopover, usePopoverStore } from './usePopover.js';
@@ -60,11 +60,31 @@ export function WorkspaceList() {
 
   // Rows are keyed by position (a keystroke then patches DOM nodes instead of remounting them),
   // so a measured height must be dropped when the expanded row or the rows change.
+  // measure() forgets every size, the expanded row's too, and React does not call an unchanged
+  // ref again; measureElement() also skips measuring while the list is being scrolled. So the
+  // expanded row's height is set again directly: without it, after a workspace event re-rendered
+  // the list during a scroll, the rows below sat over its ports panel until something resized it.
   const hadExpanded = useRef(expanded);
+  const expandedEl = useRef<HTMLElement | null>(null);
+  const measureExpanded = useCallback(
+    (el: HTMLElement | null) => {
+      expandedEl.current = el;
+      virtualizer.measureElement(el);
+    },
+    [virtualizer],
+  );
   useEffect(() => {
     if (expanded !== undefined || hadExpanded.current !== undefined) virtualizer.measure();
     hadExpanded.current = expanded;
   }, [expanded, rows, virtualizer]);
+  // After every render: the one expanded row's real height, whatever cleared or skipped it.
+  useLayoutEffect(() => {
+    const el = expandedEl.current;
+    const index = Number(el?.dataset.index);
+    if (!el?.isConnected || !Number.isInteger(index)) return;
+    const item = virtualizer.getVirtualItems().find((v) => v.index === index);
+    if (item && item.size !== el.offsetHeight) virtualizer.resizeItem(index, el.offsetHeight);
+  });
 
   // Keep a selection inside what is shown, so Enter always has a target.
   const selectedIndex = rows.findIndex((w) => w.name === selected);
@@ -222,7 +242,7 @@ export function WorkspaceList() {
                   editors={editors}
                   defaultEditor={defaultEditor}
                   defaultEditorLabel={defaultEditorLabel}
-                  measure={ws.name === expanded ? virtualizer.measureElement : undefined}
+                  measure={ws.name === expanded ? measureExpanded : undefined}
                 />
               );
             })}
