@@ -165,3 +165,7 @@ export async function openPopover(
     },
   };
 }
+
+/** A workspace's row in the popover's list, by its exact name. */
+export const row = (page: Page, name: string) =>
+  page.getByRole('listitem').filter({ has: page.getByTitle(name, { exact: true }) });

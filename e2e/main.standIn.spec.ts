@@ -4,13 +4,14 @@
 // ("Try the local ..."). Everything a user does here goes tray -> main -> IPC -> core -> server and
 // back as events -> IPC -> page.
 import fs from 'node:fs';
-import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { chromium, expect, test, type Browser, type Page } from '@playwright/test';
 import { getWindowPosition } from '../src/main/windowPosition.js';
 import { launchMain, MAIN_BUNDLE, type MainHandle } from './electronStandIn/launchMain.js';
+import { row } from './harness.js';
 import { noChromium } from './requireChromium.js';
+import { fetchText } from '../src/core/testing/fetchText.js';
 
 test.skip(!!noChromium, noChromium ?? '');
 
@@ -60,21 +61,6 @@ function tempEnv(): { stateDir: string; sshConfig: string; env: Record<string, s
   };
 }
 
-function get(url: string): Promise<string> {
-  return new Promise((resolve, reject) => {
-    http
-      .get(url, (res) => {
-        let body = '';
-        res.on('data', (d) => (body += d));
-        res.on('end', () => resolve(body));
-      })
-      .on('error', reject);
-  });
-}
-
-const row = (page: Page, name: string) =>
-  page.getByRole('listitem').filter({ has: page.getByTitle(name, { exact: true }) });
-
 /** From the first-run card to the signed-in list, through main's own local server. */
 async function signInLocally(page: Page): Promise<void> {
   await page.getByRole('button', { name: /^Try the local/ }).click();
@@ -121,7 +107,7 @@ test('through main: local sign-in, start, connect from the tray menu, open, forw
   const urlButton = ports.getByRole('button', { name: /^Open http:\/\/127\.0\.0\.1:\d+\/? in browser$/ });
   await expect(urlButton).toBeVisible({ timeout: 30_000 });
   const local = (await urlButton.getAttribute('aria-label'))!.replace(/^Open (\S+) in browser$/, '$1');
-  expect(await get(local)).toContain('Hello from the <code>api</code> workspace');
+  expect(await fetchText(local)).toContain('Hello from the <code>api</code> workspace');
   // The link opens through main's shell.openExternal, the allowlisted opener.
   await urlButton.click();
   await expect.poll(() => main!.record.opened.at(-1)).toBe(local);
@@ -139,7 +125,7 @@ test('through main: local sign-in, start, connect from the tray menu, open, forw
   // Wake from sleep: main's powerMonitor 'resume' reaches the core; the forward still serves.
   main.emitPower('resume');
   await expect(urlButton).toBeVisible({ timeout: 30_000 });
-  expect(await get(local)).toContain('Hello from the <code>api</code> workspace');
+  expect(await fetchText(local)).toContain('Hello from the <code>api</code> workspace');
 
   // Sign out: keys, passes, pins and our ssh config entries go; the block too.
   expect(files(path.join(stateDir, 'keys')).length).toBeGreaterThan(0);

@@ -4,20 +4,20 @@
 // approves the consent page).
 import { execFile } from 'node:child_process';
 import fs from 'node:fs';
-import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { expect, test, type Page } from '@playwright/test';
+import { expect, test } from '@playwright/test';
 import type { WorkspaceView } from '../src/shared/contract.js';
 import { RuncodeApp } from '../src/core/app/runcodeApp.js';
 import { MemorySecretStore } from '../src/core/secrets/memorySecretStore.js';
 import { SettingsFile } from '../src/core/state/settingsFile.js';
 import { TrayController } from '../src/core/tray/trayController.js';
 import { API_PAGE, startTestServer, type TestServer } from '../src/server/testing/serverFixture.js';
-import { openPopover, type Popover } from './harness.js';
+import { openPopover, row, type Popover } from './harness.js';
 import { shoot } from './screenshots.js';
 import { noChromium } from './requireChromium.js';
+import { fetchText } from '../src/core/testing/fetchText.js';
 
 test.skip(!!noChromium, noChromium ?? '');
 
@@ -38,21 +38,6 @@ test.afterEach(async () => {
   if (dir) fs.rmSync(dir, { recursive: true, force: true });
   expect(problems).toEqual([]);
 });
-
-function get(url: string): Promise<string> {
-  return new Promise((resolve, reject) => {
-    http
-      .get(url, (res) => {
-        let body = '';
-        res.on('data', (d) => (body += d));
-        res.on('end', () => resolve(body));
-      })
-      .on('error', reject);
-  });
-}
-
-const row = (page: Page, name: string) =>
-  page.getByRole('listitem').filter({ has: page.getByTitle(name, { exact: true }) });
 
 test('real core: consent sign-in, start, ssh, forward, open in VS Code, stop, sign out', async ({
   page,
@@ -117,7 +102,7 @@ test('real core: consent sign-in, start, ssh, forward, open in VS Code, stop, si
   const urlButton = ports.getByRole('button', { name: /^Open http:\/\/127\.0\.0\.1:\d+\/? in browser$/ });
   await expect(urlButton).toBeVisible({ timeout: 20_000 });
   const local = (await urlButton.getAttribute('aria-label'))!.replace(/^Open (\S+) in browser$/, '$1');
-  expect(await get(local)).toBe(API_PAGE);
+  expect(await fetchText(local)).toBe(API_PAGE);
   await shoot(page, 'core-forward');
 
   // Open in VS Code, which finds hosts through ~/.ssh/config: the popover asks the first time, in

@@ -13,6 +13,7 @@ import type { Workspace } from '../shared/protocol.js';
 import { runProcess } from '../server/testing/runProcess.js';
 import type { CliServer } from './testing/cliSandbox.js';
 import { BIN, CliSandbox, requireBuiltCli, startCliServer } from './testing/cliSandbox.js';
+import { fetchText } from '../core/testing/fetchText.js';
 
 let server: CliServer;
 let b: CliSandbox;
@@ -58,19 +59,6 @@ async function waitFor(ok: () => boolean, timeoutMs = 10_000): Promise<void> {
     if (Date.now() > until) throw new Error('timed out waiting');
     await new Promise((r) => setTimeout(r, 25));
   }
-}
-
-function fetchText(url: string): Promise<string> {
-  return new Promise((resolve, reject) => {
-    http
-      .get(url, (res) => {
-        let body = '';
-        res.setEncoding('utf8');
-        res.on('data', (c: string) => (body += c));
-        res.on('end', () => resolve(body));
-      })
-      .on('error', reject);
-  });
 }
 
 describe.concurrent('usage errors exit 2', () => {

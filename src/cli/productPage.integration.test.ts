@@ -17,7 +17,6 @@
 // HOME and RUNCODE_HOME are temporary; RUNCODE_SSH_CONFIG is unset, so ~/.ssh/config is $HOME's.
 import crypto from 'node:crypto';
 import fs from 'node:fs';
-import http from 'node:http';
 import net from 'node:net';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -26,6 +25,7 @@ import { requireTool } from '../core/testing/requireTool.js';
 import { runProcess } from '../server/testing/runProcess.js';
 import type { CliServer } from './testing/cliSandbox.js';
 import { BIN, CliSandbox, requireBuiltCli, startCliServer } from './testing/cliSandbox.js';
+import { fetchText } from '../core/testing/fetchText.js';
 
 const WS = 'my-workspace';
 const DEV_PORT = 5173;
@@ -60,19 +60,6 @@ async function waitFor<T>(get: () => T | undefined, what: string, timeoutMs = 20
     if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 50));
   }
-}
-
-function fetchText(url: string): Promise<string> {
-  return new Promise((resolve, reject) => {
-    http
-      .get(url, (res) => {
-        let body = '';
-        res.setEncoding('utf8');
-        res.on('data', (c: string) => (body += c));
-        res.on('end', () => resolve(body));
-      })
-      .on('error', reject);
-  });
 }
 
 const isFree = (port: number) =>

@@ -2,7 +2,6 @@
 // over stdio, against a real `runcode server`, signed in the way a user signs in.
 import crypto from 'node:crypto';
 import fs from 'node:fs';
-import http from 'node:http';
 import path from 'node:path';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { ResourceUpdatedNotificationSchema } from '@modelcontextprotocol/sdk/types.js';
@@ -14,6 +13,7 @@ import { CliSandbox, requireBuiltCli, startCliServer } from '../testing/cliSandb
 import type { McpSession } from '../testing/mcpSession.js';
 import { openMcpSession, text } from '../testing/mcpSession.js';
 import { requireTool } from '../../core/testing/requireTool.js';
+import { fetchText } from '../../core/testing/fetchText.js';
 
 let server: CliServer;
 let b: CliSandbox;
@@ -46,19 +46,6 @@ function alive(pid: number): boolean {
   } catch {
     return false;
   }
-}
-
-function fetchText(url: string): Promise<string> {
-  return new Promise((resolve, reject) => {
-    http
-      .get(url, (res) => {
-        let body = '';
-        res.setEncoding('utf8');
-        res.on('data', (c: string) => (body += c));
-        res.on('end', () => resolve(body));
-      })
-      .on('error', reject);
-  });
 }
 
 function expectError(r: CallToolResult, re: RegExp): void {
