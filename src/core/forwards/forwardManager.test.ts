@@ -53,8 +53,13 @@ async function until<T>(
 }
 
 /** A manager whose target is the gateway host's demo workspace, with a fresh pass per target request. */
-function manager(freshPassEachTime = false): { fm: ForwardManager; targets: SshTarget[] } {
+function manager(freshPassEachTime = false): {
+  fm: ForwardManager;
+  targets: SshTarget[];
+  retryDelays: number[];
+} {
   const targets: SshTarget[] = [];
+  const retryDelays: number[] = [];
   let shared: Promise<SshTarget> | undefined;
   const fm = new ForwardManager({
     getTarget: async () => {
@@ -64,8 +69,14 @@ function manager(freshPassEachTime = false): { fm: ForwardManager; targets: SshT
     },
     backoff: { baseMs: 200, maxMs: 1_000 },
     statsIntervalMs: 50,
+    links: {
+      state: () => {},
+      retryAt: (_ws, atMs) => retryDelays.push(atMs - Date.now()),
+      roundTrip: () => {},
+      closed: () => {},
+    },
   });
-  return { fm, targets };
+  return { fm, targets, retryDelays };
 }
 
 function freePort(): Promise<number> {
@@ -194,8 +205,8 @@ describe('ForwardManager against the real gateway', () => {
     }
   });
 
-  it('comes back within 5 s after the gateway restarts (same port, same host key)', async () => {
-    const { fm } = manager();
+  it('comes back after the gateway restarts (same port, same host key), never waiting past the backoff cap', async () => {
+    const { fm, retryDelays } = manager();
     try {
       const f = await fm.add({ workspace: 'demo', remotePort: gw.ports.http });
       expect((await get(f.localPort)).status).toBe(200);
@@ -208,14 +219,14 @@ describe('ForwardManager against the real gateway', () => {
       await expect(get(f.localPort)).rejects.toThrow();
       await new Promise((r) => setTimeout(r, 1_000));
       await gw.call('startGateway');
-      const restarted = Date.now();
-      await until(
-        'active again',
-        () => (fm.get('demo', gw.ports.http)?.state === 'active' ? true : undefined),
-        5_000,
+      await until('active again', () =>
+        fm.get('demo', gw.ports.http)?.state === 'active' ? true : undefined,
       );
       expect((await get(f.localPort)).body).toContain(DEMO);
-      expect(Date.now() - restarted).toBeLessThan(5_000);
+      // "Back soon" is the backoff's promise: it retried, and no retry was put off past its 1 s cap
+      // (a scheduled time, not a wall-clock measure, so a loaded machine cannot fail it).
+      expect(retryDelays.length).toBeGreaterThan(0);
+      expect(Math.max(...retryDelays)).toBeLessThanOrEqual(1_000);
     } finally {
       await gw.call('startGateway');
       await fm.dispose();
