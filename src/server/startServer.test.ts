@@ -134,7 +134,7 @@ describe('bad state on disk', () => {
       code: 'non_loopback_host',
     });
     await expect(startServer({ dataDir: tempDir(), passTtlSeconds: 0 })).rejects.toMatchObject({
-      code: 'invalid_option',
+      code: 'invalid_argument',
     });
   });
 });

@@ -68,7 +68,7 @@ const isLoopback = (h: string) => h === 'localhost' || h === '::1' || /^127(\.\d
 const urlHost = (h: string) => (h.includes(':') ? `[${h}]` : h);
 
 function check(cond: boolean, option: string, what: string): void {
-  if (!cond) throw new RuncodeError('invalid_option', `${option} ${what}`);
+  if (!cond) throw new RuncodeError('invalid_argument', `${option} ${what}`);
 }
 
 function validate(o: ServerOptions): void {

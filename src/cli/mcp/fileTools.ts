@@ -123,7 +123,7 @@ export function registerFileTools(server: McpServer, ctx: McpContext): void {
 }
 
 function badArg(message: string): RuncodeError {
-  return new RuncodeError('bad_argument', message);
+  return new RuncodeError('invalid_argument', message);
 }
 
 function absolute(p: string): string {

@@ -96,7 +96,7 @@ describe('requests', () => {
 
   it('refuses an id that could escape its path before sending anything', async () => {
     for (const id of ['..', '.', 'a/b', 'a?b', '', 'x'.repeat(129)]) {
-      expect((await refusal(client().getWorkspace(id))).code).toBe('bad_argument');
+      expect((await refusal(client().getWorkspace(id))).code).toBe('invalid_argument');
     }
     expect(srv.requests).toEqual([]);
   });

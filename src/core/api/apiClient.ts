@@ -141,7 +141,7 @@ export class ApiClient {
 
 function workspacePath(id: string): string {
   if (!idSchema.safeParse(id).success) {
-    throw new RuncodeError('bad_argument', `"${String(id).slice(0, 40)}" is not a valid workspace id`);
+    throw new RuncodeError('invalid_argument', `"${String(id).slice(0, 40)}" is not a valid workspace id`);
   }
   return `/api/v1/workspaces/${encodeURIComponent(id)}`;
 }
@@ -158,6 +158,6 @@ function sameWorkspace(id: string, ws: Workspace): Workspace {
 
 function checkPublicKey(publicKey: string): string {
   const parsed = parseEd25519PublicKey(publicKey);
-  if (!parsed) throw new RuncodeError('bad_argument', 'the public key is not a valid ssh-ed25519 key line');
+  if (!parsed) throw new RuncodeError('invalid_argument', 'the public key is not a valid ssh-ed25519 key line');
   return parsed.line;
 }

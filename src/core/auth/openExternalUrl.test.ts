@@ -70,7 +70,7 @@ describe.runIf(process.platform === 'linux')('openExternalUrl (fake xdg-open)', 
     await expect(
       openExternalUrl('zed://ssh/runcode.api/w', { platform: 'linux', env }),
     ).rejects.toMatchObject({
-      code: 'open_failed',
+      code: 'launch_failed',
       message: expect.stringMatching(/a zed: URL with xdg-open \(exit code 4\)/),
     });
   });

@@ -19,7 +19,7 @@ export function externalUrlCommand(url: string, platform: NodeJS.Platform = proc
   return openerCommand(assertAllowedUrl(url), platform);
 }
 
-/** Rejects with `open_failed` when the opener cannot start or fails quickly. */
+/** Rejects with `launch_failed` when the opener cannot start or fails quickly. */
 export async function openExternalUrl(url: string, o: OpenExternalOptions = {}): Promise<void> {
   const platform = o.platform ?? process.platform;
   const cmd = externalUrlCommand(url, platform);
@@ -30,7 +30,7 @@ export async function openExternalUrl(url: string, o: OpenExternalOptions = {}):
     ...(o.env ? { env: o.env } : {}),
     failure: (why) =>
       new RuncodeError(
-        'open_failed',
+        'launch_failed',
         `could not open a ${scheme}: URL with ${cmd.file} (${why}); is an application registered for it?`,
       ),
   });

@@ -62,7 +62,7 @@ describe('editorUrl', () => {
       'ä',
     ]) {
       expect(() => editorUrl('vscode', { ...T, name }), name).toThrow(
-        expect.objectContaining({ code: 'bad_argument' }),
+        expect.objectContaining({ code: 'invalid_argument' }),
       );
     }
   });
@@ -84,7 +84,7 @@ describe('editorUrl', () => {
     for (const workdir of bad) {
       for (const id of ['vscode', 'zed', 'jetbrains-gateway'] as const) {
         expect(() => editorUrl(id, { ...T, workdir }), `${id} ${JSON.stringify(workdir)}`).toThrow(
-          expect.objectContaining({ code: 'bad_argument' }),
+          expect.objectContaining({ code: 'invalid_argument' }),
         );
       }
     }
@@ -93,7 +93,7 @@ describe('editorUrl', () => {
   it('refuses a bad user for JetBrains Gateway and a browser IDE URL that is not https', () => {
     for (const user of [undefined, '', 'a b', 'x&host=evil', '-o']) {
       expect(() => editorUrl('jetbrains-gateway', { ...T, user })).toThrow(
-        expect.objectContaining({ code: 'bad_argument' }),
+        expect.objectContaining({ code: 'invalid_argument' }),
       );
     }
     for (const webIdeUrl of [

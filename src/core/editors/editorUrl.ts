@@ -52,7 +52,7 @@ const show = (v: unknown) => JSON.stringify(String(v).slice(0, 40));
 
 export function checkName(name: string): string {
   if (typeof name !== 'string' || !WORKSPACE_NAME.test(name)) {
-    throw new RuncodeError('bad_argument', `${show(name)} is not a valid workspace name (name: a-z, 0-9, -)`);
+    throw new RuncodeError('invalid_argument', `${show(name)} is not a valid workspace name (name: a-z, 0-9, -)`);
   }
   return name;
 }
@@ -64,7 +64,7 @@ export function checkedAlias(name: string): string {
 
 /** An absolute remote path without control characters, empty, `.` or `..` segments. */
 export function checkWorkdir(workdir: string): string {
-  const bad = (why: string) => new RuncodeError('bad_argument', `the workdir ${show(workdir)} ${why}`);
+  const bad = (why: string) => new RuncodeError('invalid_argument', `the workdir ${show(workdir)} ${why}`);
   if (typeof workdir !== 'string' || !workdir.startsWith('/')) throw bad('is not an absolute path');
   if (workdir.length > 1024) throw bad('is too long');
   if (UNSAFE.test(workdir)) throw bad('contains control characters');
@@ -82,7 +82,7 @@ export function checkWorkdir(workdir: string): string {
 
 export function checkUser(user: string | undefined): string {
   if (!isSshUser(user)) {
-    throw new RuncodeError('bad_argument', `${show(user)} is not a valid SSH user (user)`);
+    throw new RuncodeError('invalid_argument', `${show(user)} is not a valid SSH user (user)`);
   }
   return user;
 }
@@ -128,7 +128,7 @@ export function editorUrl(editor: EditorId, t: EditorTarget): string | undefined
     case 'terminal':
       return undefined;
     default:
-      throw new RuncodeError('bad_argument', `unknown editor ${show(editor)}`);
+      throw new RuncodeError('invalid_argument', `unknown editor ${show(editor)}`);
   }
 }
 

@@ -144,13 +144,13 @@ describe('terminalCommand', () => {
       'runcode.api',
     ]);
     expect(() => terminalCommand('runcode.api', 'win32', winEnv, machine(), 'C:\\a&b\\ssh_config')).toThrow(
-      expect.objectContaining({ code: 'bad_argument' }),
+      expect.objectContaining({ code: 'invalid_argument' }),
     );
     expect(() =>
       terminalCommand('runcode.api', 'linux', {}, machine('/usr/bin/xterm'), 'relative/ssh_config'),
-    ).toThrow(expect.objectContaining({ code: 'bad_argument' }));
+    ).toThrow(expect.objectContaining({ code: 'invalid_argument' }));
     expect(() => terminalCommand('runcode.api', 'linux', {}, machine('/usr/bin/xterm'), '/a\nb')).toThrow(
-      expect.objectContaining({ code: 'bad_argument' }),
+      expect.objectContaining({ code: 'invalid_argument' }),
     );
   });
 
@@ -163,7 +163,7 @@ describe('terminalCommand', () => {
       'runcode.',
     ]) {
       expect(() => terminalCommand(alias, 'darwin', {}, machine())).toThrow(
-        expect.objectContaining({ code: 'bad_argument' }),
+        expect.objectContaining({ code: 'invalid_argument' }),
       );
     }
   });
@@ -270,10 +270,10 @@ describe('launchEditor', () => {
     };
     await expect(
       launchEditor({ ...T, name: 'api;rm -rf ~', editor: 'terminal' }, deps),
-    ).rejects.toMatchObject({ code: 'bad_argument' });
+    ).rejects.toMatchObject({ code: 'invalid_argument' });
     await expect(
       launchEditor({ ...T, workdir: '/x/../../etc', editor: 'vscode' }, deps),
-    ).rejects.toMatchObject({ code: 'bad_argument' });
+    ).rejects.toMatchObject({ code: 'invalid_argument' });
     await expect(
       launchEditor({ ...T, webIdeUrl: 'file:///etc/passwd', editor: 'browser' }, deps),
     ).rejects.toMatchObject({ code: 'bad_url' });

@@ -53,7 +53,7 @@ export interface LaunchDeps extends DescribeDeps {
 export function describeLaunch(req: LaunchRequest, deps: DescribeDeps): LaunchPlan {
   if (!isEditorId(req.editor)) {
     throw new RuncodeError(
-      'bad_argument',
+      'invalid_argument',
       `unknown editor ${JSON.stringify(String(req.editor).slice(0, 40))}`,
     );
   }

@@ -58,13 +58,13 @@ export function terminalCommand(
   sshConfig?: string,
 ): LaunchCommand {
   if (!ALIAS.test(alias))
-    throw new RuncodeError('bad_argument', `"${alias.slice(0, 80)}" is not a RunCode ssh alias`);
+    throw new RuncodeError('invalid_argument', `"${alias.slice(0, 80)}" is not a RunCode ssh alias`);
   if (
     sshConfig !== undefined &&
     (!(platform === 'win32' ? path.win32 : path.posix).isAbsolute(sshConfig) || CONTROL.test(sshConfig))
   )
     throw new RuncodeError(
-      'bad_argument',
+      'invalid_argument',
       'the ssh config path must be absolute, without control characters',
     );
   const ssh = sshConfig === undefined ? ['ssh', alias] : ['ssh', '-F', sshConfig, alias];
@@ -106,7 +106,7 @@ export function terminalCommand(
     if (wt) return { file: wt, args: ssh };
     if (sshConfig !== undefined && CMD_UNSAFE.test(sshConfig)) {
       throw new RuncodeError(
-        'bad_argument',
+        'invalid_argument',
         `cmd cannot be given the ssh config path safely (it has one of " % ^ & | < > !); install Windows Terminal, or run \`ssh -F <path> ${alias}\` yourself`,
       );
     }

@@ -15,7 +15,7 @@ export async function withConnectionLock<T>(
   name: string,
   fn: () => Promise<T>,
 ): Promise<T> {
-  if (!isWorkspaceName(name)) throw new RuncodeError('invalid_name', 'not a valid workspace name');
+  if (!isWorkspaceName(name)) throw new RuncodeError('invalid_argument', 'not a valid workspace name');
   const dir = path.join(stateDir, 'locks');
   await fs.mkdir(dir, { recursive: true, mode: 0o700 });
   return withFileLock(path.join(dir, name), fn, LOCK);

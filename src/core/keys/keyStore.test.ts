@@ -134,7 +134,7 @@ describe('KeyStore', () => {
     const ks = new KeyStore(state);
     for (const bad of ['../x', 'a/b', '.', '', '-a', 'A', 'a b', 'a\n', 'é', '*', 'a'.repeat(64)]) {
       const e = await createKey(ks, bad).catch((err: unknown) => err);
-      expect(isRuncodeError(e) && e.code).toBe('invalid_name');
+      expect(isRuncodeError(e) && e.code).toBe('invalid_argument');
       expect(() => ks.paths(bad, 'ssh-ed25519 AAAA')).toThrow();
     }
     expect(fs.existsSync(state)).toBe(false);

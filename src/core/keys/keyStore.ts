@@ -192,7 +192,7 @@ export class KeyStore {
 function checkName(name: string): void {
   if (!isWorkspaceName(name)) {
     const shown = JSON.stringify(name)?.slice(0, 80) ?? String(name);
-    throw new RuncodeError('invalid_name', `workspace name ${shown} is not valid for a key file`);
+    throw new RuncodeError('invalid_argument', `workspace name ${shown} is not valid for a key file`);
   }
 }
 

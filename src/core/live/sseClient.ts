@@ -70,7 +70,7 @@ export class SseClient {
     this.base = checkEndpoint(opts.endpoint);
     this.basePath = this.base.pathname.replace(/\/+$/, '');
     if (!opts.path.startsWith('/'))
-      throw new RuncodeError('bad_argument', 'the event-stream path must start with /');
+      throw new RuncodeError('invalid_argument', 'the event-stream path must start with /');
     // No keep-alive: an event stream holds its socket for its whole life anyway.
     this.agent = new https.Agent({ keepAlive: false, ...trustedCaOptions(opts) });
     this.clock = opts.clock ?? systemClock;

@@ -127,14 +127,14 @@ function readerFor(o: WaitReadyOptions): () => Promise<Workspace | undefined> {
   if (o.feed) {
     const { feed, id } = o;
     if (id === undefined)
-      throw new RuncodeError('bad_argument', 'waitUntilReady needs the workspace id with a feed');
+      throw new RuncodeError('invalid_argument', 'waitUntilReady needs the workspace id with a feed');
     return async () => feed.get(id);
   }
   if (o.getWorkspace) {
     const get = o.getWorkspace;
     return async () => get();
   }
-  throw new RuncodeError('bad_argument', 'waitUntilReady needs a feed or getWorkspace');
+  throw new RuncodeError('invalid_argument', 'waitUntilReady needs a feed or getWorkspace');
 }
 
 class DeadlineError extends Error {}

@@ -78,7 +78,7 @@ describe('CoalescingConfigWriter', () => {
     const bad = w.upsert({ ...entry('x'), hostName: 'evil\n  ProxyCommand sh' });
     const good = w.upsert(entry('good'));
     const e = await bad.catch((err: unknown) => err);
-    expect(isRuncodeError(e) && e.code).toBe('invalid_entry');
+    expect(isRuncodeError(e) && e.code).toBe('invalid_argument');
     expect((await good).changed).toBe(true);
     expect(updates()).toBe(1);
     // A corrupt config: the batch's callers all get the error; nothing written.

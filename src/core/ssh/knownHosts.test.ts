@@ -96,8 +96,8 @@ describe('KnownHosts', () => {
       'runcode-A',
       '',
     ];
-    for (const a of aliases) expect(await code(kh.pin(a, [good]))).toBe('invalid_host_key_alias');
-    for (const a of aliases) expect(await code(kh.unpin(a))).toBe('invalid_host_key_alias');
+    for (const a of aliases) expect(await code(kh.pin(a, [good]))).toBe('invalid_argument');
+    for (const a of aliases) expect(await code(kh.unpin(a))).toBe('invalid_argument');
     const rsa = 'ssh-rsa AAAAB3NzaC1yc2EAAAADAQABAAABAQC7';
     const keys: unknown[][] = [
       [],
@@ -110,7 +110,7 @@ describe('KnownHosts', () => {
       Array.from({ length: 17 }, hostKey),
     ];
     for (const k of keys)
-      expect(await code(kh.pin('runcode-gateway', k as string[]))).toBe('invalid_host_key');
+      expect(await code(kh.pin('runcode-gateway', k as string[]))).toBe('host_key_invalid');
     expect(fs.readFileSync(kh.path).equals(before)).toBe(true);
   });
 });

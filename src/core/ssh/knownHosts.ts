@@ -18,7 +18,7 @@ const errCode = (e: unknown): string | undefined => (e as NodeJS.ErrnoException)
 function checkAlias(alias: unknown): asserts alias is string {
   if (!isHostKeyAlias(alias)) {
     const shown = JSON.stringify(alias)?.slice(0, 80) ?? String(alias);
-    throw new RuncodeError('invalid_host_key_alias', `host key alias ${shown} is not runcode-[a-z0-9.-]`);
+    throw new RuncodeError('invalid_argument', `host key alias ${shown} is not runcode-[a-z0-9.-]`);
   }
 }
 
@@ -42,13 +42,13 @@ export class KnownHosts {
   async pin(alias: string, keys: readonly string[]): Promise<void> {
     checkAlias(alias);
     if (!Array.isArray(keys) || keys.length === 0 || keys.length > MAX_KEYS) {
-      throw new RuncodeError('invalid_host_key', `hostKeys must list 1 to ${MAX_KEYS} keys`);
+      throw new RuncodeError('host_key_invalid', `hostKeys must list 1 to ${MAX_KEYS} keys`);
     }
     const lines = new Set<string>();
     keys.forEach((k, i) => {
       const parsed = parseEd25519PublicKey(k);
       if (!parsed)
-        throw new RuncodeError('invalid_host_key', `hostKeys[${i}] is not an ssh-ed25519 public key`);
+        throw new RuncodeError('host_key_invalid', `hostKeys[${i}] is not an ssh-ed25519 public key`);
       lines.add(`${alias} ${parsed.line}`);
     });
     await this.rewrite(alias, [...lines]);

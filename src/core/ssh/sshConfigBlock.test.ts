@@ -170,7 +170,7 @@ describe('renderBlock', () => {
     } catch (e) {
       err = e;
     }
-    expect(isRuncodeError(err) && err.code).toBe('invalid_entry');
+    expect(isRuncodeError(err) && err.code).toBe('invalid_argument');
     expect((err as Error).message).toContain(`${field} `);
     expect((err as Error).message).not.toContain('\n');
   });
@@ -184,7 +184,7 @@ describe('renderBlock', () => {
   });
 
   it('refuses duplicate names', () => {
-    expect(code(() => renderBlock([api, { ...api }]))).toBe('invalid_entry');
+    expect(code(() => renderBlock([api, { ...api }]))).toBe('invalid_argument');
   });
 });
 

@@ -39,7 +39,7 @@ const show = (v: unknown): string => JSON.stringify(v)?.slice(0, 80) ?? String(v
 
 function invalid(name: unknown, field: string, why: string): never {
   const who = isWorkspaceName(name) ? name : show(name);
-  throw new RuncodeError('invalid_entry', `workspace ${who}: ${field} ${why}`);
+  throw new RuncodeError('invalid_argument', `workspace ${who}: ${field} ${why}`);
 }
 
 /** Re-validates every field (defence in depth: callers validated the backend's answer already). */

@@ -271,7 +271,7 @@ describe('SshConfigFile', () => {
       entry('ok', { knownHostsFile: '/dev/${HOME}' }),
       entry('ok', { hostKeyAlias: 'evil' }),
     ]) {
-      expect(await rejects(f.apply([bad]))).toBe('invalid_entry');
+      expect(await rejects(f.apply([bad]))).toBe('invalid_argument');
     }
     expect(bytes().toString()).toBe(OTHER);
     expect(fs.readdirSync(path.dirname(cfg))).toEqual(['config']);
