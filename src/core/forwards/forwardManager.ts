@@ -7,6 +7,7 @@
 import net from 'node:net';
 import type { Clock } from '../clock.js';
 import { systemClock } from '../clock.js';
+import { Emitter } from '../emitter.js';
 import { RuncodeError, toErrorInfo } from '../errors.js';
 import type { SshTarget } from '../ssh/sshTarget.js';
 import type { BackoffOptions } from '../backoff.js';
@@ -76,7 +77,7 @@ export class ForwardManager {
   private readonly entries = new Map<string, Entry>();
   private readonly adding = new Map<string, Promise<ForwardInfo>>();
   private readonly links = new Map<string, WorkspaceConnection>();
-  private readonly listeners = new Set<(e: ForwardEvent) => void>();
+  private readonly events = new Emitter<[ForwardEvent]>();
   private readonly clock: Clock;
   private readonly keepalive: LinkKeepalive;
   private disposed = false;
@@ -120,7 +121,7 @@ export class ForwardManager {
     if (!entry) return;
     this.entries.delete(key);
     await closeEntry(entry);
-    this.emit({ type: 'removed', workspace, remotePort });
+    this.events.emit({ type: 'removed', workspace, remotePort });
     await this.releaseLink(workspace);
   }
 
@@ -152,8 +153,7 @@ export class ForwardManager {
 
   /** Every change of state or traffic; returns the unsubscribe. */
   subscribe(listener: (e: ForwardEvent) => void): () => void {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
+    return this.events.subscribe(listener);
   }
 
   /** After wake from sleep or a network change: reconnect now instead of waiting for keepalives. */
@@ -172,7 +172,7 @@ export class ForwardManager {
     this.links.clear();
     await Promise.all(links.map((l) => l.dispose()));
     this.keepalive.dispose();
-    this.listeners.clear();
+    this.events.clear();
   }
 
   private async create(wanted: WantedForward): Promise<ForwardInfo> {
@@ -347,12 +347,7 @@ export class ForwardManager {
   }
 
   private changed(entry: Entry): void {
-    const event: ForwardEvent = { type: 'changed', forward: entry.forward.info() };
-    for (const l of [...this.listeners]) l(event);
-  }
-
-  private emit(event: ForwardEvent): void {
-    for (const l of [...this.listeners]) l(event);
+    this.events.emit({ type: 'changed', forward: entry.forward.info() });
   }
 }
 

@@ -12,6 +12,7 @@ import type { TokenSource } from '../api/apiClient.js';
 import { parseWorkspace } from '../api/schemas.js';
 import type { Clock } from '../clock.js';
 import { systemClock } from '../clock.js';
+import { Emitter } from '../emitter.js';
 import { RuncodeError, toErrorInfo } from '../errors.js';
 import type { SseEvent } from './sseParser.js';
 import type { SseConnection } from './sseClient.js';
@@ -62,7 +63,7 @@ export class WorkspaceFeed {
   private readonly backoffInitialMs: number;
   private readonly backoffMaxMs: number;
   private readonly parse: (json: unknown) => Workspace;
-  private readonly listeners = new Set<(s: FeedSnapshot) => void>();
+  private readonly listeners = new Emitter<[FeedSnapshot]>();
   private byId = new Map<string, Workspace>();
   private list: readonly Workspace[] = [];
   private currentMode: FeedMode = 'offline';
@@ -129,8 +130,7 @@ export class WorkspaceFeed {
 
   /** Calls `listener` after every change (workspaces, mode or error); returns the unsubscribe. */
   subscribe(listener: (s: FeedSnapshot) => void): () => void {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
+    return this.listeners.subscribe(listener);
   }
 
   /** Opens the stream and seeds by a list call; resolves once the seed is in (or has failed). */
@@ -310,12 +310,8 @@ export class WorkspaceFeed {
       return;
     }
     this.emitted = snap;
-    for (const l of [...this.listeners]) {
-      try {
-        l(snap);
-      } catch {
-        // A listener's bug must not end the stream (its exception would surface as a bad event).
-      }
-    }
+    // A listener's bug must not end the stream (its exception would surface as a bad event): the
+    // emitter keeps it to the listener.
+    this.listeners.emit(snap);
   }
 }

@@ -28,6 +28,7 @@ import type { UiStateStore } from '../desktop/uiState.js';
 import { MemoryUiState } from '../desktop/uiState.js';
 import type { UpdateBackend } from '../updates/updater.js';
 import { DesktopActions } from './desktopActions.js';
+import { createTrayBus, notice } from './trayBus.js';
 import { forwardViews, workspaceViews } from './views.js';
 import type { TrayMenuModel, TrayState } from './trayModel.js';
 
@@ -72,7 +73,7 @@ export class TrayController implements RouterTarget {
   /** Last tab, expanded rows, last editor per workspace, ... */
   readonly ui: UiStateStore;
   private readonly app: RuncodeApp;
-  private readonly listeners = new Set<<E extends EventName>(event: E, payload: Events[E]) => void>();
+  private readonly bus = createTrayBus();
   private readonly pending = new Map<string, 'start' | 'stop'>();
   private readonly forwards: ForwardManager;
   private readonly health: LinkHealth;
@@ -122,7 +123,7 @@ export class TrayController implements RouterTarget {
       app: this.app,
       ...(o.updates ? { backend: o.updates } : {}),
       notice: (m) => this.notice('info', m),
-      changed: () => this.emit('session:changed', this.sessionView()),
+      changed: () => this.bus.emit('session:changed', this.sessionView()),
     });
     this.router = createRouter(this);
   }
@@ -133,12 +134,11 @@ export class TrayController implements RouterTarget {
     this.extraPorts = (await this.app.settings.get()).extraPorts;
     if (this.signedIn) await this.startSignedIn();
     this.updates.start();
-    this.emit('session:changed', this.sessionView());
+    this.bus.emit('session:changed', this.sessionView());
   }
 
   subscribe(listener: <E extends EventName>(event: E, payload: Events[E]) => void): () => void {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
+    return this.bus.subscribe(listener);
   }
 
   /** After sleep, unlock or a network change: renew what is due, reconnect forwards and the stream. */
@@ -193,7 +193,7 @@ export class TrayController implements RouterTarget {
         openUrl,
         onUrl: (url) => {
           this.signInUrl = url;
-          this.emit('session:changed', this.sessionView());
+          this.bus.emit('session:changed', this.sessionView());
         },
       });
       this.signedIn = true;
@@ -203,7 +203,7 @@ export class TrayController implements RouterTarget {
     } finally {
       if (this.signInAbort === abort) this.signInAbort = undefined;
       this.signInUrl = undefined;
-      this.emit('session:changed', this.sessionView());
+      this.bus.emit('session:changed', this.sessionView());
     }
   }
 
@@ -259,7 +259,7 @@ export class TrayController implements RouterTarget {
     const { alias, record } = await this.app.connect(held?.state === 'running' ? held : name, {});
     // The record connect wrote (no re-read of connections.json).
     this.connections = [...this.connections.filter((c) => c.name !== name), record];
-    this.emit('workspaces:changed', this.workspaceList());
+    this.bus.emit('workspaces:changed', this.workspaceList());
     return { alias, command: `ssh ${alias}` };
   }
 
@@ -300,7 +300,7 @@ export class TrayController implements RouterTarget {
     await this.sandbox?.stop().catch(() => undefined);
     this.health.dispose();
     this.updates.dispose();
-    this.listeners.clear();
+    this.bus.clear();
   }
 
   // --- internals ---
@@ -332,12 +332,12 @@ export class TrayController implements RouterTarget {
     this.stopFeed = feed.subscribe((snap) => {
       this.workspaces = snap.workspaces;
       this.settlePending();
-      this.emit('workspaces:changed', this.workspaceList());
+      this.bus.emit('workspaces:changed', this.workspaceList());
       this.emitForwards();
       if (snap.mode !== lastMode || snap.error?.message !== lastError) {
         lastMode = snap.mode;
         lastError = snap.error?.message;
-        this.emit('session:changed', this.sessionView());
+        this.bus.emit('session:changed', this.sessionView());
       }
       // A revoked or expired token: say so once, instead of a silent "offline".
       if (snap.error?.code === 'unauthorized' && !toldSignIn) {
@@ -399,18 +399,18 @@ export class TrayController implements RouterTarget {
     call: (n: string) => Promise<Workspace>,
   ): Promise<WorkspaceView> {
     this.pending.set(name, kind);
-    this.emit('workspaces:changed', this.workspaceList());
+    this.bus.emit('workspaces:changed', this.workspaceList());
     try {
       const ws = await call(name);
       this.workspaces = this.workspaces.map((w) =>
         w.id === ws.id && Date.parse(ws.updatedAt) >= Date.parse(w.updatedAt) ? ws : w,
       );
       this.settlePending();
-      this.emit('workspaces:changed', this.workspaceList());
+      this.bus.emit('workspaces:changed', this.workspaceList());
       return this.workspaceList().find((w) => w.name === name)!;
     } catch (e) {
       this.pending.delete(name);
-      this.emit('workspaces:changed', this.workspaceList());
+      this.bus.emit('workspaces:changed', this.workspaceList());
       throw e;
     }
   }
@@ -431,7 +431,7 @@ export class TrayController implements RouterTarget {
 
   private async reloadConnections(): Promise<void> {
     this.connections = await this.app.connections.list().catch(() => this.connections);
-    this.emit('workspaces:changed', this.workspaceList());
+    this.bus.emit('workspaces:changed', this.workspaceList());
   }
 
   /** The stream's last error and next try, while it is not live. */
@@ -455,7 +455,7 @@ export class TrayController implements RouterTarget {
     this.healthQueued = true;
     setImmediate(() => {
       this.healthQueued = false;
-      this.emit('workspaces:changed', this.workspaceList());
+      this.bus.emit('workspaces:changed', this.workspaceList());
     });
   }
 
@@ -466,26 +466,17 @@ export class TrayController implements RouterTarget {
   }
 
   private notice(level: 'info' | 'warning' | 'error', message: string, code?: string): void {
-    this.emit('notice', { level, message, ...(code ? { code } : {}) });
+    notice(this.bus, level, message, code);
   }
 
   private emitForwards(): void {
-    this.emit('forwards:changed', this.forwardList());
+    this.bus.emit('forwards:changed', this.forwardList());
   }
 
   private emitAll(): void {
-    this.emit('session:changed', this.sessionView());
-    this.emit('workspaces:changed', this.workspaceList());
+    this.bus.emit('session:changed', this.sessionView());
+    this.bus.emit('workspaces:changed', this.workspaceList());
     this.emitForwards();
   }
 
-  private emit<E extends EventName>(event: E, payload: Events[E]): void {
-    for (const l of this.listeners) {
-      try {
-        l(event, payload);
-      } catch {
-        // a listener's failure must not stop the others
-      }
-    }
-  }
 }
