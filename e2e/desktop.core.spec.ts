@@ -6,7 +6,6 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
-import { followAutoApprove } from '../src/core/auth/autoApprove.js';
 import { RuncodeApp } from '../src/core/app/runcodeApp.js';
 import { LOG_KINDS } from '../src/core/logs/logger.js';
 import { processLogger } from '../src/core/logs/processLog.js';
@@ -64,7 +63,7 @@ async function signedIn(
   });
   controller = new TrayController({ app, openUrl: async () => undefined, linkDownGraceMs: 1_000 });
   await controller.start();
-  await controller.signIn(srv.endpoint, srv.caFile, followAutoApprove(srv.caFile));
+  await controller.session.signInAutoApproved(srv.endpoint, srv.caFile);
   popover = await openPopover(page, controller.router, { colorScheme: 'light' });
   return { stateDir };
 }

@@ -57,12 +57,12 @@ export async function idleFigures(): Promise<Row[]> {
     for (let i = 0; i < 10; i++) await core.app.connect(`ws-${i}`);
     await tray.start();
     for (let i = 0; i < 5; i++) {
-      const f = await tray.toggleForward(`ws-${i}`, ports[i]!, true);
+      const f = await tray.forwards.toggle(`ws-${i}`, ports[i]!, true);
       if (!f.localPort) throw new Error(`forward ws-${i}:${ports[i]} has no local port`);
       await get(f.localPort);
     }
-    if (tray.sessionView().liveMode !== 'stream')
-      progress(`  live mode is ${tray.sessionView().liveMode}, not stream`);
+    if (tray.session.view().liveMode !== 'stream')
+      progress(`  live mode is ${tray.session.view().liveMode}, not stream`);
     await new Promise((r) => setTimeout(r, 3000)); // let the stats timers and the first GC settle
     progress(`idle: ${seconds} s with 10 workspaces connected and 5 forwards, nothing happening`);
     const s0 = mainThreadSwitches();

@@ -1,4 +1,4 @@
-// The electron-free IPC router: channel -> validated argument -> controller call -> result, with
+// The electron-free IPC router: channel -> validated argument -> the tray part's call -> result, with
 // every failure returned as a value ({code, message}), never thrown across the bridge and never
 // a stack trace. Electron's ipcMain.handle and the Playwright harness both use it.
 import type {
@@ -18,18 +18,18 @@ type Handlers = { [C in Channel]: (arg: CallArg<C>) => Promise<ReturnType<Calls[
 
 function handlers(c: RouterTarget): Handlers {
   return {
-    'session:get': () => c.sessionView(),
-    'session:signIn': (a) => c.signIn(a.endpoint, a.caFile),
-    'session:cancelSignIn': () => c.cancelSignIn(),
-    'session:trySandbox': () => c.trySandbox(),
-    'session:signOut': () => c.signOut(),
-    'workspaces:list': () => c.listWorkspaces(),
-    'workspaces:start': (a) => c.startWorkspace(a.name),
-    'workspaces:stop': (a) => c.stopWorkspace(a.name),
-    'workspaces:connect': (a) => c.connect(a.name),
-    'forwards:list': () => c.forwardList(),
-    'forwards:toggle': (a) => c.toggleForward(a.workspace, a.remotePort, a.enabled),
-    'forwards:add': (a) => c.addPort(a.workspace, a.remotePort),
+    'session:get': () => c.session.view(),
+    'session:signIn': (a) => c.session.signIn(a.endpoint, a.caFile),
+    'session:cancelSignIn': () => c.session.cancelSignIn(),
+    'session:trySandbox': () => c.session.trySandbox(),
+    'session:signOut': () => c.session.signOut(),
+    'workspaces:list': () => c.workspaces.list(),
+    'workspaces:start': (a) => c.workspaces.start(a.name),
+    'workspaces:stop': (a) => c.workspaces.stop(a.name),
+    'workspaces:connect': (a) => c.workspaces.connect(a.name),
+    'forwards:list': () => c.forwards.views(),
+    'forwards:toggle': (a) => c.forwards.toggle(a.workspace, a.remotePort, a.enabled),
+    'forwards:add': (a) => c.forwards.addPort(a.workspace, a.remotePort),
     'editors:list': () => c.actions.editorList(),
     'editors:open': (a) => c.actions.openEditor(a.name, a.editor),
     'browser:open': (a) => c.actions.openBrowser(a.url),
@@ -66,8 +66,8 @@ export function checkArgument<C extends Channel>(channel: C, arg: unknown): Call
   return r.data as CallArg<C>;
 }
 
-export function createRouter(controller: RouterTarget): RouterPort {
-  const table = handlers(controller);
+export function createRouter(target: RouterTarget): RouterPort {
+  const table = handlers(target);
   return {
     async invoke(channel: string, arg: unknown): Promise<IpcResult<unknown>> {
       try {
@@ -88,7 +88,7 @@ export function createRouter(controller: RouterTarget): RouterPort {
       }
     },
     subscribe(listener: <E extends EventName>(event: E, payload: Events[E]) => void): () => void {
-      return controller.subscribe(listener);
+      return target.subscribe(listener);
     },
   };
 }

@@ -1,28 +1,23 @@
-// What the IPC router calls. The tray controller implements it and builds the router, so the router
-// names this interface, not the controller's class: no import cycle between the two.
-import type { EventName, Events, ForwardView, SessionView, WorkspaceView } from '../../shared/contract.js';
+// What the IPC router calls: the tray's parts, each answering its own channels. The composition
+// root (core/tray/trayController.ts) builds the router from them, so the router names the parts'
+// types, never the controller's: no import cycle between the two.
+import type { EventName, Events } from '../../shared/contract.js';
 import type { DiagnosticsActions } from '../desktop/diagnosticsActions.js';
 import type { UiStateStore } from '../desktop/uiState.js';
 import type { UpdateActions } from '../desktop/updateActions.js';
 import type { DesktopActions } from '../tray/desktopActions.js';
+import type { TrayForwards } from '../tray/trayForwards.js';
+import type { TraySession } from '../tray/traySession.js';
+import type { WorkspaceModel } from '../tray/workspaceModel.js';
 
 export interface RouterTarget {
+  readonly session: Pick<TraySession, 'view' | 'signIn' | 'cancelSignIn' | 'trySandbox' | 'signOut'>;
+  readonly workspaces: Pick<WorkspaceModel, 'list' | 'start' | 'stop' | 'connect'>;
+  readonly forwards: Pick<TrayForwards, 'views' | 'toggle' | 'addPort'>;
   readonly actions: DesktopActions;
   readonly diagnostics: DiagnosticsActions;
   readonly updates: UpdateActions;
   readonly ui: UiStateStore;
   subscribe(listener: <E extends EventName>(event: E, payload: Events[E]) => void): () => void;
-  sessionView(): SessionView;
-  signIn(endpoint: string, caFile?: string): Promise<SessionView>;
-  cancelSignIn(): void;
-  trySandbox(): Promise<SessionView>;
-  signOut(): Promise<SessionView>;
-  listWorkspaces(): Promise<WorkspaceView[]>;
-  startWorkspace(name: string): Promise<WorkspaceView>;
-  stopWorkspace(name: string): Promise<WorkspaceView>;
-  connect(name: string): Promise<{ alias: string; command: string }>;
-  forwardList(): ForwardView[];
-  toggleForward(workspace: string, remotePort: number, enabled: boolean): Promise<ForwardView>;
-  addPort(workspace: string, remotePort: number): Promise<ForwardView>;
   hideWindow(): void;
 }
