@@ -4,7 +4,7 @@
 // exec through the same gateway with the config we wrote). Each round runs every command once,
 // the order rotating, as a user's shell runs `bin/runcode` (the bundle when built, else dist/).
 //
-//   npx tsx bench/figures/cli.ts [--cli-rounds 15]
+//   npm run bench -- cli [--cli-rounds 15]
 import '../lib/quietHome.js';
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';

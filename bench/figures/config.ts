@@ -3,7 +3,7 @@
 // final bytes with the least a durable replace can do (temp file, write, fsync, rename, fsync of
 // the directory), synchronously: the floor under any config writer.
 //
-//   npx tsx bench/figures/config.ts [--config-runs 15] [--hosts 1000] [--user-lines 5000]
+//   npm run bench -- config [--config-runs 15] [--hosts 1000] [--user-lines 5000]
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';

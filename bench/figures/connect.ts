@@ -4,11 +4,12 @@
 // same rounds: one control-plane round trip (GET /api/v1/me on the same client) and, for the
 // whole chain, that round trip plus `ssh runcode.NAME true` on an alias already connected.
 //
-//   npx tsx bench/figures/connect.ts [--connect-rounds 30]
+//   npm run bench -- connect [--connect-rounds 30]
 import '../lib/quietHome.js';
 import { spawn } from 'node:child_process';
 import { performance } from 'node:perf_hooks';
 import type { ConnectionsDeps } from '../../src/core/app/connections.js';
+import { ownSshConfigPath } from '../../src/core/paths.js';
 import { generateEd25519KeyPair } from '../../src/core/ssh/opensshKey.js';
 import { benchCore, startAll, startLocalServer, workspaceDefs } from '../lib/localServer.js';
 import type { Measure, Row } from '../lib/report.js';
@@ -81,12 +82,15 @@ export async function connectFigures(): Promise<Row[]> {
     const parts: Spans = new Map();
     timed(api, 'listWorkspaces', 'find workspace (GET list)', parts);
     timed(api, 'createSshPass', 'pass request (POST ssh-pass)', parts);
-    timed(app.configFile, 'read', 'config check (read)', parts);
+    // The own file (<state>/ssh_config) is written always, the user's only after the opt-in.
+    for (const file of [app.configFile, app.ownConfigFile]) {
+      timed(file, 'read', 'config check (read)', parts);
+      timed(file, 'update', 'config write', parts);
+    }
     timed(app.keys, 'save', 'files (key, pin, record)', parts);
     timed(app.knownHosts, 'pin', 'files (key, pin, record)', parts);
     const store = (app.connections as unknown as { d: ConnectionsDeps }).d.store;
     timed(store, 'put', 'files (key, pin, record)', parts);
-    timed(app.configFile, 'update', 'config write', parts);
 
     // ws-1 stays connected: the reference's `ssh true` runs on it.
     await app.connect('ws-1');
@@ -109,15 +113,16 @@ export async function connectFigures(): Promise<Row[]> {
       const t1 = performance.now();
       await app.connect('ws-0');
       const connect = performance.now() - t1;
-      // The two ssh runs alternate which goes first.
+      // The two ssh runs alternate which goes first; both through the config connect wrote.
+      const config = ownSshConfigPath(core.stateDir);
       let ssh: number;
       let refSsh: number;
       if (r % 2 === 0) {
-        ssh = await sshTrue(core.sshConfig, core.home, 'runcode.ws-0');
-        refSsh = await sshTrue(core.sshConfig, core.home, 'runcode.ws-1');
+        ssh = await sshTrue(config, core.home, 'runcode.ws-0');
+        refSsh = await sshTrue(config, core.home, 'runcode.ws-1');
       } else {
-        refSsh = await sshTrue(core.sshConfig, core.home, 'runcode.ws-1');
-        ssh = await sshTrue(core.sshConfig, core.home, 'runcode.ws-0');
+        refSsh = await sshTrue(config, core.home, 'runcode.ws-1');
+        ssh = await sshTrue(config, core.home, 'runcode.ws-0');
       }
       const k0 = performance.now();
       generateEd25519KeyPair('bench');

@@ -3,7 +3,7 @@
 // third process. Rounds interleave the paths (the order rotates), so a load change on the machine
 // hits all of them alike; each figure is the median over rounds with min-max.
 //
-//   npx tsx bench/figures/forward.ts [--bytes 1GiB] [--rounds 5] [--latency-rounds 5]
+//   npm run bench -- forward [--bytes 1GiB] [--rounds 5] [--latency-rounds 5]
 //     [--connections 200] [--parallel 200] [--openssh-cipher NAME]
 import fs from 'node:fs';
 import os from 'node:os';
@@ -120,10 +120,14 @@ export async function forwardFigures(): Promise<Row[]> {
     progress(`forward: throughput, ${mib} MiB download x ${rounds} rounds x ${paths.length} paths`);
     const mbps: number[][] = paths.map(() => []);
     const cpuPerGiB: number[][] = paths.map(() => []);
+    const gatewayCpuPerGiB: number[][] = paths.map(() => []);
+    const gatewayCpu = () => procCpuUs(gw.child.pid);
     await interleaved(paths, rounds, async (p, j, r) => {
       const c0 = p.cpu?.() ?? 0;
+      const g0 = gatewayCpu();
       const res = await probe.ask<{ mbps: number }>({ op: 'download', port: p.source, bytes });
       if (p.cpu) cpuPerGiB[j]!.push((p.cpu() - c0) / 1e6 / (bytes / 1024 ** 3));
+      gatewayCpuPerGiB[j]!.push((gatewayCpu() - g0) / 1e6 / (bytes / 1024 ** 3));
       mbps[j]!.push(res.mbps);
       progress(`  round ${r + 1} ${p.label}: ${res.mbps.toFixed(0)} MB/s`);
     });
@@ -210,6 +214,16 @@ export async function forwardFigures(): Promise<Row[]> {
         reference: measure(cpuPerGiB[DEF]!, 's/GiB'),
         target: '-',
         met: null,
+      },
+      {
+        figure: '  forward CPU per GiB, gateway side: with ours vs with OpenSSH (same cipher)',
+        ours: measure(gatewayCpuPerGiB[OURS]!, 's/GiB'),
+        reference: measure(gatewayCpuPerGiB[SSH]!, 's/GiB'),
+        target: '-',
+        met: null,
+        note:
+          "utime+stime of the gateway's process (which also runs the workspace's byte source) over the same downloads; " +
+          `the byte source alone (raw loopback) ${measure(gatewayCpuPerGiB[RAW]!, 's/GiB').median.toFixed(2)} s/GiB.`,
       },
       {
         figure: `forwarded first byte p50 (fresh connection): ours vs OpenSSH (same cipher)`,

@@ -5,7 +5,7 @@
 // and attributed, and the main thread's context switches (every wakeup, I/O too) are read from
 // /proc. Reference: the SSE heartbeat, one every 15 s.
 //
-//   npx tsx bench/figures/idle.ts [--idle-seconds 60]
+//   npm run bench -- idle [--idle-seconds 60]
 import http from 'node:http';
 import type { Row } from '../lib/report.js';
 import {

@@ -3,7 +3,7 @@
 // types, `ssh -F <our config> runcode.NAME true` (OpenSSH doing the same exec through the same
 // gateway, a handshake each time). Same run, same server, rounds alternate which goes first.
 //
-//   npx tsx bench/figures/mcp.ts [--mcp-rounds 20]
+//   npm run bench -- mcp [--mcp-rounds 20]
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';

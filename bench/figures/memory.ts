@@ -6,7 +6,7 @@
 // Reference, in the same run: a bare `node` process doing nothing (the runtime's own floor).
 // The renderer's heap with 2,000 workspaces is in the popover group.
 //
-//   npx tsx bench/figures/memory.ts [--memory-rounds 2] [--traffic 640MiB]
+//   npm run bench -- memory [--memory-rounds 2] [--traffic 640MiB]
 import { spawn, spawnSync } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import fs from 'node:fs';

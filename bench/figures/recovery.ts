@@ -6,7 +6,7 @@
 // No event stream here: the refresher's own retries after expiry (every 2-4 s, jittered) are what
 // is measured; the tray also retries at once when its stream reconnects.
 //
-//   npx tsx bench/figures/recovery.ts [--recovery-rounds 3] [--recovery-ttl 10]
+//   npm run bench -- recovery [--recovery-rounds 3] [--recovery-ttl 10]
 import { spawn } from 'node:child_process';
 import { performance } from 'node:perf_hooks';
 import { ownSshConfigPath } from '../../src/core/paths.js';

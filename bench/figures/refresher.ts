@@ -9,7 +9,7 @@
 // 3. Steady state: the passes the last catch-up issued come due again around half their life,
 //    spread over 10% of it. Peak renewals per second (1 s bins) against a perfectly even spread.
 //
-//   npx tsx bench/figures/refresher.ts [--workspaces 500] [--pass-ttl 40] [--refresher-rounds 3]
+//   npm run bench -- refresher [--workspaces 500] [--pass-ttl 40] [--refresher-rounds 3]
 import { performance } from 'node:perf_hooks';
 import type { ConnectionsDeps } from '../../src/core/app/connections.js';
 import type { Refresher, RefresherOptions, RenewResult } from '../../src/core/refresh/refresher.js';

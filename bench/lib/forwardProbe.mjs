@@ -1,5 +1,5 @@
-// The measuring client of bench/forward.ts, in its own process (as a browser or curl would be),
-// so it does not share an event loop with the forward being measured.
+// The measuring client of the forward figures (bench/figures/forward.ts), in its own process (as
+// a browser or curl would be), so it does not share an event loop with the forward being measured.
 // It reads one JSON request per line on stdin and answers one JSON line each:
 //   {"op":"download","port":P,"bytes":N} -> {"mbps":M}   (asks the source service for N bytes, reads to the end)
 //   {"op":"first-byte","port":P}          -> {"ms":T}     (fresh connection, one byte to echo and back)
