@@ -6,7 +6,7 @@ import type { Client } from 'ssh2';
 import type { RuncodeApp } from '../core/app/runcodeApp.js';
 import { checkName } from '../core/editors/editorUrl.js';
 import { RuncodeError } from '../core/errors.js';
-import { connectSsh, mapSshError } from '../core/ssh/sshConnection.js';
+import { connectSsh, useSshClient } from '../core/ssh/sshConnection.js';
 import { readAttached } from '../core/state/attachment.js';
 import type { ConnectionRecord } from '../core/state/connectionStore.js';
 import { progress, UsageError } from './defineCommand.js';
@@ -35,15 +35,25 @@ export async function targetWorkspace(app: RuncodeApp, ...named: (string | undef
     throw new UsageError(`two workspaces named ('${shown(given[0]!)}' and '${shown(given[1]!)}'): name one`);
   }
   if (given[0] !== undefined) return workspaceName(given[0]);
-  const attached = await readAttached(app.opts.stateDir);
-  if (attached) return attached;
-  const names = (await app.connections.list()).map((c) => c.name);
-  if (names.length === 1) return names[0]!;
+  const found = await defaultWorkspace(app);
+  if (typeof found === 'string') return found;
+  const names = found.connected;
   throw new UsageError(
     names.length === 0
       ? 'no workspace is attached: `runcode connect NAME` attaches one (or name one with -w NAME)'
       : `no workspace is attached and several are connected (${names.join(', ')}): name one with -w NAME`,
   );
+}
+
+/**
+ * The workspace to act on when none is named: the attached one, else the only connected one;
+ * otherwise the names connected (none, or several) for the caller to say what to do, in its words.
+ */
+export async function defaultWorkspace(app: RuncodeApp): Promise<string | { connected: string[] }> {
+  const attached = await readAttached(app.opts.stateDir);
+  if (attached) return attached;
+  const names = (await app.connections.list()).map((c) => c.name);
+  return names.length === 1 ? names[0]! : { connected: names };
 }
 
 /** The connection record for `name`, connected or renewed first when needed. */
@@ -93,15 +103,5 @@ export async function withWorkspaceSsh<T>(
     // wrong way.
     throw (await notRunning(app, name)) ?? e;
   }
-  // connectSsh leaves a no-op 'error' listener; a mid-command failure surfaces as the
-  // operation's own error, this only keeps the reason for one that has none.
-  let lost: RuncodeError | undefined;
-  client.on('error', (e) => (lost = mapSshError(e, target)));
-  try {
-    return await fn(client, rec);
-  } catch (e) {
-    throw lost && !(e instanceof RuncodeError) ? lost : e;
-  } finally {
-    client.end();
-  }
+  return useSshClient(client, target, (c) => fn(c, rec));
 }

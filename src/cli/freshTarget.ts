@@ -7,10 +7,9 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import type { Client } from 'ssh2';
-import { RuncodeError } from '../core/errors.js';
 import { keyFileName } from '../core/keys/keyFileName.js';
 import { keysDir } from '../core/paths.js';
-import { connectSsh, mapSshError } from '../core/ssh/sshConnection.js';
+import { connectSsh, useSshClient } from '../core/ssh/sshConnection.js';
 import type { SshTarget } from '../core/ssh/sshTarget.js';
 import { isHostName, isPort, isSshUser, isWorkspaceName } from '../core/ssh/sshValues.js';
 import { FRESH_ENOUGH_MS } from '../core/app/freshEnough.js';
@@ -107,13 +106,5 @@ export async function withFreshSsh<T>(
   if (!target) return { ran: false };
   const client = await connectSsh(target).catch(() => undefined);
   if (!client) return { ran: false };
-  let lost: RuncodeError | undefined;
-  client.on('error', (e) => (lost = mapSshError(e, target)));
-  try {
-    return { ran: true, value: await fn(client) };
-  } catch (e) {
-    throw lost && !(e instanceof RuncodeError) ? lost : e;
-  } finally {
-    client.end();
-  }
+  return { ran: true, value: await useSshClient(client, target, fn) };
 }

@@ -2,9 +2,9 @@
 // once and never silently replaced: a damaged key file is an error, not a reason to regenerate.
 import fs from 'node:fs';
 import path from 'node:path';
-import ssh2 from 'ssh2';
 import { RuncodeError } from '../core/errors.js';
 import { generateEd25519KeyPair } from '../core/ssh/opensshKey.js';
+import { publicKeyOfPrivate } from '../core/ssh/publicKeyOfPrivate.js';
 
 export const HOST_KEY_FILE = 'gateway_host_ed25519_key';
 
@@ -13,14 +13,6 @@ export interface HostKey {
   privateKey: string;
   /** `ssh-ed25519 AAAA...` */
   publicKey: string;
-}
-
-/** The public line of an OpenSSH private key, or undefined if ssh2 cannot load it as ed25519. */
-function publicLineOf(privateKey: string): string | undefined {
-  const parsed = ssh2.utils.parseKey(privateKey);
-  const key = Array.isArray(parsed) ? parsed[0] : parsed;
-  if (!key || key instanceof Error || key.type !== 'ssh-ed25519' || !key.isPrivateKey()) return undefined;
-  return `ssh-ed25519 ${key.getPublicSSH().toString('base64')}`;
 }
 
 export function ensureHostKey(dataDir: string): HostKey {
@@ -43,7 +35,7 @@ export function ensureHostKey(dataDir: string): HostKey {
   } else if ((fs.statSync(file).mode & 0o077) !== 0) {
     fs.chmodSync(file, 0o600);
   }
-  const publicKey = publicLineOf(privateKey);
+  const publicKey = publicKeyOfPrivate(privateKey);
   if (!publicKey) {
     throw new RuncodeError(
       'host_key_invalid',

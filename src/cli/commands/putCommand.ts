@@ -1,6 +1,5 @@
 import path from 'node:path';
-import { RuncodeError } from '../../core/errors.js';
-import { putFile } from '../../core/ssh/sftpTransfer.js';
+import { putFile, withOverwriteHint } from '../../core/ssh/sftpTransfer.js';
 import { withCliApp } from '../cliApp.js';
 import { defineCommand, progress, workspaceOption } from '../defineCommand.js';
 import { targetWorkspace, withWorkspaceSsh } from '../ensureConnected.js';
@@ -47,12 +46,4 @@ export function remotePath(workdir: string, p: string): string {
 }
 
 /** Core's refusal names its option; the CLI's is --force. */
-export function withForceHint(e: unknown): never {
-  if (e instanceof RuncodeError && e.code === 'exists') {
-    throw new RuncodeError(
-      'exists',
-      e.message.replace(/pass overwrite to replace it$/, 'use --force to replace it'),
-    );
-  }
-  throw e;
-}
+export const withForceHint = withOverwriteHint('use --force to replace it');

@@ -9,7 +9,7 @@ import path from 'node:path';
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { z } from 'zod';
 import { RuncodeError } from '../../core/errors.js';
-import { getFile, putFile } from '../../core/ssh/sftpTransfer.js';
+import { getFile, putFile, withOverwriteHint } from '../../core/ssh/sftpTransfer.js';
 import { remotePath } from '../commands/putCommand.js';
 import { formatBytes } from '../transferProgressLine.js';
 import { guarded, textResult } from './agentError.js';
@@ -21,6 +21,9 @@ export const PATH_CAP = 2 * 1024 * 1024 * 1024;
 
 const workspace = z.string().optional().describe('workspace name; default: the attached one');
 const overwrite = z.boolean().optional().describe('replace an existing file (refused otherwise)');
+
+/** Core's refusal names its option `overwrite`, which is this tool's argument too: say it plainly. */
+const withOverwriteTrue = withOverwriteHint('pass overwrite: true to replace it');
 
 export function registerFileTools(server: McpServer, ctx: McpContext): void {
   server.registerTool(
@@ -50,7 +53,7 @@ export function registerFileTools(server: McpServer, ctx: McpContext): void {
           const local = absolute(a.local_path);
           const size = fs.statSync(local, { throwIfNoEntry: false })?.size ?? 0;
           if (size > PATH_CAP) throw tooLarge(local, size, PATH_CAP, 'upload it in parts');
-          return putFile(client, local, dest, opts).catch(withOverwriteHint);
+          return putFile(client, local, dest, opts).catch(withOverwriteTrue);
         }
         const bytes =
           a.content !== undefined ? Buffer.from(a.content, 'utf8') : fromBase64(a.content_base64!);
@@ -60,7 +63,7 @@ export function registerFileTools(server: McpServer, ctx: McpContext): void {
           const tmp = path.join(dir, path.posix.basename(dest) || 'file');
           fs.writeFileSync(tmp, bytes, { mode: 0o600 });
           fs.chmodSync(tmp, 0o644); // the remote file gets these bits: an ordinary file
-          return putFile(client, tmp, dest, opts).catch(withOverwriteHint);
+          return putFile(client, tmp, dest, opts).catch(withOverwriteTrue);
         });
       });
       return textResult(`wrote ${formatBytes(r.bytes)} to ${ws}:${r.path}`, { path: r.path, bytes: r.bytes });
@@ -97,7 +100,7 @@ export function registerFileTools(server: McpServer, ctx: McpContext): void {
         if (local !== undefined) {
           if (size > PATH_CAP) throw tooLarge(src, size, PATH_CAP, 'split it first');
           const r = await getFile(client, src, local, { overwrite: a.overwrite ?? false }).catch(
-            withOverwriteHint,
+            withOverwriteTrue,
           );
           return textResult(`saved ${formatBytes(r.bytes)} from ${ws}:${src} to ${r.path}`, {
             path: r.path,
@@ -144,17 +147,6 @@ function tooLarge(what: string, size: number, cap: number, hint: string): Runcod
     'too_large',
     `${what} is ${formatBytes(size)}, over the ${formatBytes(cap)} limit; ${hint}`,
   );
-}
-
-/** Core's refusal names its option `overwrite`, which is this tool's argument too: say it plainly. */
-function withOverwriteHint(e: unknown): never {
-  if (e instanceof RuncodeError && e.code === 'exists') {
-    throw new RuncodeError(
-      'exists',
-      e.message.replace(/pass overwrite to replace it$/, 'pass overwrite: true to replace it'),
-    );
-  }
-  throw e;
 }
 
 async function withTempDir<T>(fn: (dir: string) => Promise<T>): Promise<T> {

@@ -4,7 +4,7 @@ import type { RuncodeApp } from '../../core/app/runcodeApp.js';
 import { ForwardManager } from '../../core/forwards/forwardManager.js';
 import { readAttached, writeAttached } from '../../core/state/attachment.js';
 import { UsageError } from '../defineCommand.js';
-import { workspaceName } from '../ensureConnected.js';
+import { defaultWorkspace, workspaceName } from '../ensureConnected.js';
 import { SshLinks } from './sshLinks.js';
 
 export class McpContext {
@@ -49,10 +49,9 @@ export class McpContext {
    */
   async workspace(name: string | undefined): Promise<string> {
     if (name !== undefined) return workspaceName(name);
-    const attached = await this.attached();
-    if (attached) return attached;
-    const names = (await this.app.connections.list()).map((c) => c.name);
-    if (names.length === 1) return names[0]!;
+    const found = await defaultWorkspace(this.app);
+    if (typeof found === 'string') return found;
+    const names = found.connected;
     throw new UsageError(
       names.length === 0
         ? 'no workspace is attached: call connect with its name first (or pass workspace)'

@@ -4,6 +4,7 @@ import type { Me, SshPass, Workspace } from '../../shared/protocol.js';
 import { OAUTH_CLIENT_ID } from '../../shared/protocol.js';
 import { RuncodeError } from '../errors.js';
 import { parseEd25519PublicKey } from '../ssh/opensshKey.js';
+import { bearerToken } from './bearerToken.js';
 import type { HttpsTransportOptions, JsonRequest } from './httpsTransport.js';
 import { HttpsTransport } from './httpsTransport.js';
 import {
@@ -126,16 +127,7 @@ export class ApiClient {
   }
 
   private async requireToken(): Promise<string> {
-    const token = typeof this.token === 'function' ? await this.token() : this.token;
-    if (!token) throw new RuncodeError('not_signed_in', 'you are not signed in; run `runcode login`');
-    // A token with CR/LF or other controls would be a header injection; refuse it outright.
-    if (!/^[\x21-\x7e]+$/.test(token)) {
-      throw new RuncodeError(
-        'not_signed_in',
-        'the stored sign-in token is malformed; run `runcode login` again',
-      );
-    }
-    return token;
+    return bearerToken(typeof this.token === 'function' ? await this.token() : this.token);
   }
 }
 

@@ -5,20 +5,15 @@ import type { Me } from '../../shared/protocol.js';
 import { ApiClient } from '../api/apiClient.js';
 import { checkEndpoint } from '../api/httpsTransport.js';
 import { signIn } from '../auth/signIn.js';
+import type { SignInOptions } from '../auth/signIn.js';
 import { RuncodeError } from '../errors.js';
 import type { SecretStore } from '../secrets/secretStore.js';
 import type { SettingsStore } from '../state/settingsFile.js';
 
 const TOKEN = 'token';
 
-export interface SignInRequest {
-  endpoint: string;
-  caFile?: string;
-  openUrl: (url: string) => void | Promise<void>;
-  onUrl?: (url: string) => void;
-  signal?: AbortSignal;
-  timeoutMs?: number;
-}
+/** signIn's options, with the endpoint to sign in to in place of a client for it. */
+export type SignInRequest = Omit<SignInOptions, 'api'> & { endpoint: string };
 
 export class Session {
   private client: { key: string; api: ApiClient } | undefined;

@@ -6,10 +6,10 @@
 // appears in an error message.
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import ssh2 from 'ssh2';
 import { RuncodeError } from '../errors.js';
 import { atomicWrite } from '../fs/atomicWrite.js';
 import { fingerprint, parseEd25519PublicKey } from '../ssh/opensshKey.js';
+import { publicKeyOfPrivate } from '../ssh/publicKeyOfPrivate.js';
 import type { Ed25519KeyPair } from '../ssh/opensshKey.js';
 import { isWorkspaceName } from '../ssh/sshValues.js';
 import { crashPoint } from './crashPoint.js';
@@ -49,14 +49,6 @@ const errCode = (e: unknown): string | undefined => (e as NodeJS.ErrnoException)
 const modeOf = (m: number): string => (m & 0o777).toString(8).padStart(4, '0');
 const KEY_FILE = new RegExp(`^(${WORKSPACE_NAME_SOURCE})(?:\\.([0-9a-f]{16}))?(\\.pub)?$`);
 const TEMP_FILE = new RegExp(`^\\.(${WORKSPACE_NAME_SOURCE})(?:\\.[0-9a-f]{16})?(?:\\.pub)?\\.runcode-tmp-`);
-
-/** `ssh-ed25519 AAAA...` of a private key file's bytes; undefined if they are not an ed25519 key. */
-export function publicKeyOfPrivate(pem: Buffer | string): string | undefined {
-  const parsed = ssh2.utils.parseKey(pem);
-  const key = Array.isArray(parsed) ? parsed[0] : parsed;
-  if (!key || key instanceof Error || key.type !== 'ssh-ed25519' || !key.isPrivateKey()) return undefined;
-  return `ssh-ed25519 ${key.getPublicSSH().toString('base64')}`;
-}
 
 export class KeyStore {
   readonly dir: string;

@@ -7,6 +7,7 @@
 import type http from 'node:http';
 import https from 'node:https';
 import type { TokenSource } from '../api/apiClient.js';
+import { bearerToken } from '../api/bearerToken.js';
 import { checkEndpoint } from '../api/httpsTransport.js';
 import type { Clock } from '../clock.js';
 import { systemClock } from '../clock.js';
@@ -197,18 +198,7 @@ export class SseClient {
     };
     const source = this.opts.token;
     const token = typeof source === 'function' ? await source() : source;
-    if (source !== undefined && !token) {
-      throw new RuncodeError('not_signed_in', 'you are not signed in; run `runcode login`');
-    }
-    if (token !== undefined) {
-      if (!/^[\x21-\x7e]+$/.test(token)) {
-        throw new RuncodeError(
-          'not_signed_in',
-          'the stored sign-in token is malformed; run `runcode login` again',
-        );
-      }
-      headers.authorization = `Bearer ${token}`;
-    }
+    if (source !== undefined) headers.authorization = `Bearer ${bearerToken(token)}`;
     // An ID is echoed into a header: anything but printable ASCII would be a header injection.
     if (this.lastEventId !== '' && /^[\x20-\x7e]{1,256}$/.test(this.lastEventId)) {
       headers['last-event-id'] = this.lastEventId;

@@ -90,6 +90,16 @@ function exists(where: string): RuncodeError {
   return new RuncodeError('exists', `${where} already exists; pass overwrite to replace it`);
 }
 
+/** Re-throws `e`; an `exists` refusal says `hint` instead (a front end's own words for overwrite). */
+export function withOverwriteHint(hint: string): (e: unknown) => never {
+  return (e) => {
+    if (e instanceof RuncodeError && e.code === 'exists') {
+      throw new RuncodeError('exists', e.message.replace(/pass overwrite to replace it$/, () => hint));
+    }
+    throw e;
+  };
+}
+
 /** Uploads `localPath` to `remotePath` in the workspace. */
 export async function putFile(
   client: Client,

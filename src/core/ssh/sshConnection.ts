@@ -179,3 +179,24 @@ export function connectSsh(target: SshTarget, opts: ConnectOptions = {}): Promis
 function aborted(): RuncodeError {
   return new RuncodeError('cancelled', 'the SSH connection was cancelled');
 }
+
+/**
+ * Runs `fn` over `client` and ends the connection afterwards. connectSsh leaves a no-op 'error'
+ * listener; a mid-operation failure surfaces as the operation's own error, and the connection's
+ * reason is kept only for a failure that has none (not a RuncodeError).
+ */
+export async function useSshClient<T>(
+  client: Client,
+  target: SshTarget,
+  fn: (client: Client) => Promise<T>,
+): Promise<T> {
+  let lost: RuncodeError | undefined;
+  client.on('error', (e) => (lost = mapSshError(e, target)));
+  try {
+    return await fn(client);
+  } catch (e) {
+    throw lost && !(e instanceof RuncodeError) ? lost : e;
+  } finally {
+    client.end();
+  }
+}
