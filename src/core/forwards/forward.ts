@@ -35,6 +35,11 @@ export function forwardKey(workspace: string, remotePort: number): string {
   return `${workspace}:${remotePort}`;
 }
 
+/** Why a forward shows `failed` while the workspace refuses its remote port. */
+export function notListening(f: { workspace: string; remotePort: number }): string {
+  return `nothing listens on port ${f.remotePort} in ${f.workspace} (start the service there; the forward connects when it does)`;
+}
+
 export class Forward {
   state: ForwardState = 'starting';
   /** Connection-level reason (reconnecting, failed). */

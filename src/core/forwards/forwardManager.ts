@@ -1,22 +1,21 @@
-// Port forwards for all workspaces: loopback listeners whose connections ride one shared SSH
-// connection per workspace (opened with the first forward, closed with the last). Listeners stay
-// open while the connection is re-established, so a browser tab keeps its URL.
+// Port forwards for all workspaces: loopback listeners (forwardListener.ts) whose connections ride
+// one shared SSH connection per workspace (opened with the first forward, closed with the last).
+// Listeners stay open while the connection is re-established, so a browser tab keeps its URL.
 //
 // Persistence stays with the caller: `wanted()` is what to store (say, in settings) and
 // `restore(list)` brings it back after a restart.
-import net from 'node:net';
 import type { Clock } from '../clock.js';
 import { systemClock } from '../clock.js';
 import { Emitter } from '../emitter.js';
 import { RuncodeError, toErrorInfo } from '../errors.js';
 import type { SshTarget } from '../ssh/sshTarget.js';
 import type { BackoffOptions } from '../backoff.js';
-import { Forward, forwardKey } from './forward.js';
-import type { ForwardInfo, ForwardState, WantedForward } from './forward.js';
+import { forwardKey, notListening } from './forward.js';
+import type { Forward, ForwardInfo, ForwardState, WantedForward } from './forward.js';
+import { ForwardListener } from './forwardListener.js';
+import type { ForwardListenerOptions } from './forwardListener.js';
 import { KEEPALIVE_TICK_MS, LinkKeepalive } from './linkKeepalive.js';
 import type { LinkHealth } from './linkKeepalive.js';
-import { listenLoopback, listenOnFreePort } from './portPicker.js';
-import { bridgeSocket } from './socketBridge.js';
 import { WorkspaceConnection } from './workspaceConnection.js';
 import type { ConnectFn, LinkState } from './workspaceConnection.js';
 
@@ -59,13 +58,6 @@ export type RestoreResult =
   | { ok: true; forward: ForwardInfo }
   | { ok: false; wanted: WantedForward; error: { code: string; message: string } };
 
-interface Entry {
-  forward: Forward;
-  server: net.Server;
-  sockets: Set<net.Socket>;
-  cancelStats?: () => void;
-}
-
 const FORWARD_STATE: Record<LinkState, ForwardState> = {
   connecting: 'starting',
   connected: 'active',
@@ -74,17 +66,30 @@ const FORWARD_STATE: Record<LinkState, ForwardState> = {
 };
 
 export class ForwardManager {
-  private readonly entries = new Map<string, Entry>();
+  private readonly entries = new Map<string, ForwardListener>();
   private readonly adding = new Map<string, Promise<ForwardInfo>>();
   private readonly links = new Map<string, WorkspaceConnection>();
   private readonly events = new Emitter<[ForwardEvent]>();
   private readonly clock: Clock;
   private readonly keepalive: LinkKeepalive;
+  private readonly listening: ForwardListenerOptions;
   private disposed = false;
 
   constructor(private readonly opts: ForwardManagerOptions) {
     this.clock = opts.clock ?? systemClock;
     this.keepalive = new LinkKeepalive(this.clock, opts.keepaliveMs ?? KEEPALIVE_TICK_MS);
+    this.listening = {
+      clock: this.clock,
+      statsIntervalMs: opts.statsIntervalMs ?? 1_000,
+      hooks: {
+        link: (workspace) => this.links.get(workspace),
+        changed: (l) => this.changed(l),
+        counted: (l) => {
+          if (this.entries.get(l.forward.key) === l) this.changed(l);
+        },
+        reachable: (l, why) => this.markUnreachable(l, why),
+      },
+    };
   }
 
   /**
@@ -120,7 +125,7 @@ export class ForwardManager {
     const entry = this.entries.get(key);
     if (!entry) return;
     this.entries.delete(key);
-    await closeEntry(entry);
+    await entry.close();
     this.events.emit({ type: 'removed', workspace, remotePort });
     await this.releaseLink(workspace);
   }
@@ -167,7 +172,7 @@ export class ForwardManager {
     await Promise.all([...this.adding.values()].map((p) => p.catch(() => undefined)));
     const entries = [...this.entries.values()];
     this.entries.clear();
-    await Promise.all(entries.map(closeEntry));
+    await Promise.all(entries.map((e) => e.close()));
     const links = [...this.links.values()];
     this.links.clear();
     await Promise.all(links.map((l) => l.dispose()));
@@ -176,79 +181,19 @@ export class ForwardManager {
   }
 
   private async create(wanted: WantedForward): Promise<ForwardInfo> {
-    const sockets = new Set<net.Socket>();
-    const slot: { entry?: Entry } = {};
-    // allowHalfOpen: a client that sends its request then shuts down its side must still get the answer.
-    const server = net.createServer({ allowHalfOpen: true }, (sock) => {
-      if (slot.entry) this.accept(slot.entry, sock);
-      else sock.destroy();
-    });
-    // Only the default (the remote port's number) may move to the next free port: a LOCAL the
-    // user named is a promise (a URL, a config), so a taken one is an error.
-    const picked =
-      wanted.localPort === undefined
-        ? await listenOnFreePort(server, wanted.remotePort)
-        : { port: await listenExplicit(server, wanted.localPort), reason: undefined };
+    const e = await ForwardListener.open(wanted, this.listening);
     if (this.disposed) {
-      await closeServer(server);
+      await e.close();
       throw stopped();
     }
-    const forward = new Forward(wanted.workspace, wanted.remotePort, picked.port, wanted.localPort);
-    forward.portNote = picked.reason;
-    const e: Entry = { forward, server, sockets };
-    slot.entry = e;
-    this.entries.set(forward.key, e);
-    server.on('error', (err) => {
-      forward.state = 'failed';
-      forward.stateReason = `the local listener failed: ${err.message}`;
-      this.changed(e);
-    });
+    this.entries.set(e.forward.key, e);
     const link = this.linkFor(wanted.workspace);
     const { state, reason } = link.current();
     // Connected already: find out whether anything listens before calling it active.
     if (state === 'connected') await this.probe(e, link);
-    this.setLinkState(forward, state, reason);
+    this.setLinkState(e.forward, state, reason);
     this.changed(e);
-    return forward.info();
-  }
-
-  private accept(entry: Entry, sock: net.Socket): void {
-    const { forward } = entry;
-    sock.setNoDelay(true);
-    forward.connections++;
-    forward.openConnections++;
-    entry.sockets.add(sock);
-    this.statsChanged(entry);
-    sock.on('error', () => sock.destroy());
-    sock.once('close', () => {
-      entry.sockets.delete(sock);
-      forward.openConnections--;
-      this.statsChanged(entry);
-    });
-    const link = this.links.get(forward.workspace);
-    if (!link) {
-      sock.destroy();
-      return;
-    }
-    bridgeSocket(sock, link.forwardOut(sock.remotePort ?? 0, forward.remotePort), {
-      onBytesIn: (n) => {
-        forward.bytesIn += n;
-        this.statsChanged(entry);
-      },
-      onBytesOut: (n) => {
-        forward.bytesOut += n;
-        this.statsChanged(entry);
-      },
-      onOpenError: (err) => {
-        const info = toErrorInfo(err);
-        forward.lastError = info.message;
-        if (info.code === 'forward_refused') this.markUnreachable(entry, notListening(forward));
-        this.changed(entry);
-      },
-      onOpen: () => {
-        if (forward.unreachable !== undefined) this.markUnreachable(entry, undefined);
-      },
-    });
+    return e.forward.info();
   }
 
   private linkFor(workspace: string): WorkspaceConnection {
@@ -316,7 +261,7 @@ export class ForwardManager {
   }
 
   /** Opens and closes one channel to the remote port: does anything listen there? */
-  private async probe(entry: Entry, link: WorkspaceConnection): Promise<void> {
+  private async probe(entry: ForwardListener, link: WorkspaceConnection): Promise<void> {
     const { forward } = entry;
     try {
       const ch = await link.forwardOut(0, forward.remotePort);
@@ -328,7 +273,7 @@ export class ForwardManager {
     }
   }
 
-  private markUnreachable(entry: Entry, why: string | undefined): void {
+  private markUnreachable(entry: ForwardListener, why: string | undefined): void {
     const { forward } = entry;
     forward.unreachable = why;
     const link = this.links.get(forward.workspace);
@@ -338,54 +283,11 @@ export class ForwardManager {
     this.changed(entry);
   }
 
-  private statsChanged(entry: Entry): void {
-    if (entry.cancelStats) return;
-    entry.cancelStats = this.clock.setTimer(() => {
-      entry.cancelStats = undefined;
-      if (this.entries.get(entry.forward.key) === entry) this.changed(entry);
-    }, this.opts.statsIntervalMs ?? 1_000);
-  }
-
-  private changed(entry: Entry): void {
+  private changed(entry: ForwardListener): void {
     this.events.emit({ type: 'changed', forward: entry.forward.info() });
-  }
-}
-
-function notListening(f: Forward): string {
-  return `nothing listens on port ${f.remotePort} in ${f.workspace} (start the service there; the forward connects when it does)`;
-}
-
-/** The LOCAL port the user named, or a `port_in_use` error that says which. */
-async function listenExplicit(server: net.Server, port: number): Promise<number> {
-  try {
-    return await listenLoopback(server, port);
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    if (code === 'EADDRINUSE' || code === 'EACCES')
-      throw new RuncodeError(
-        'port_in_use',
-        code === 'EACCES'
-          ? `local port ${port} needs privileges this user does not have; choose another (PORT:LOCAL)`
-          : `local port ${port} is already in use on 127.0.0.1; choose another (PORT:LOCAL), or leave LOCAL out to take the next free one`,
-        { cause: e },
-      );
-    throw e;
   }
 }
 
 function stopped(): RuncodeError {
   return new RuncodeError('forward_stopped', 'the forward manager was stopped');
-}
-
-async function closeEntry(entry: Entry): Promise<void> {
-  entry.cancelStats?.();
-  for (const s of entry.sockets) s.destroy();
-  await closeServer(entry.server);
-}
-
-function closeServer(server: net.Server): Promise<void> {
-  return new Promise((resolve) => {
-    if (!server.listening) return resolve();
-    server.close(() => resolve());
-  });
 }

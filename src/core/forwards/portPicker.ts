@@ -2,6 +2,7 @@
 // free one (and the reason), else any port the system gives. Binding is the test for "free":
 // checking first and binding later would race with other programs.
 import type net from 'node:net';
+import { RuncodeError } from '../errors.js';
 
 export const LOOPBACK = '127.0.0.1';
 
@@ -47,4 +48,21 @@ export async function listenOnFreePort(server: net.Server, wanted: number, tries
   }
   const got = await listenLoopback(server, 0);
   return { port: got, reason: `${wanted} and the ports after it were taken; using ${got}` };
+}
+
+/** Listens on the LOCAL port the user named, or fails with a `port_in_use` error that says which. */
+export async function listenExplicit(server: net.Server, port: number): Promise<number> {
+  try {
+    return await listenLoopback(server, port);
+  } catch (e) {
+    if (isTaken(e))
+      throw new RuncodeError(
+        'port_in_use',
+        (e as NodeJS.ErrnoException).code === 'EACCES'
+          ? `local port ${port} needs privileges this user does not have; choose another (PORT:LOCAL)`
+          : `local port ${port} is already in use on 127.0.0.1; choose another (PORT:LOCAL), or leave LOCAL out to take the next free one`,
+        { cause: e },
+      );
+    throw e;
+  }
 }
