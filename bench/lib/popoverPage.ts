@@ -22,13 +22,21 @@ export interface OpenList {
   popover: Popover;
   router: ScriptedRouter;
   count: number;
-  /** The list committed, ms after navigation start (the renderer's `runcode:list-rendered` mark). */
+  /** The first rows painted, ms after navigation start (ROWS_PAINTED, set by this bench). */
   firstRender: number;
+  /** The first rows in the DOM (React's commit), ms after navigation start. */
+  committed: number;
   /**
    * The list call's round trip as the page saw it (its harness transport: a Playwright binding
    * moving every row, where Electron's IPC takes a few ms), ms; undefined without the marks.
    */
   listTransport: number | undefined;
+  /**
+   * Time between the first paint (the Loading screen) and the first rows painted during which the
+   * page waited on a harness call (the union of the calls' round trips: session, ui state, the
+   * lists), ms, and how many calls that was.
+   */
+  harnessWait: { ms: number; calls: number };
   /** DOMContentLoaded, ms after navigation start (scripts loaded and run). */
   dcl: number;
   /** The workspaces:list call: reached the router / answer sent, ms after navigation start. */
@@ -36,8 +44,34 @@ export interface OpenList {
   close(): Promise<void>;
 }
 
-/** A fresh page showing `count` workspaces; resolves once the list has rendered. */
-export async function openList(browser: Browser, count: number): Promise<OpenList> {
+const ROWS_COMMITTED = 'bench:rows-committed';
+const ROWS_PAINTED = 'bench:rows-painted';
+
+/**
+ * Runs in the page before its scripts: marks when the first workspace row enters the DOM (React's
+ * commit) and when the frame that shows it has been painted (a task posted from the next
+ * animation frame runs after that frame's paint). The renderer carries no benchmark code.
+ */
+const MARK_FIRST_ROWS = `(() => {
+  const seen = new MutationObserver(() => {
+    if (!document.querySelector('[role=listitem]')) return;
+    seen.disconnect();
+    performance.mark('${ROWS_COMMITTED}');
+    requestAnimationFrame(() => {
+      const ch = new MessageChannel();
+      ch.port1.onmessage = () => performance.mark('${ROWS_PAINTED}');
+      ch.port2.postMessage(0);
+    });
+  });
+  seen.observe(document, { childList: true, subtree: true });
+})();`;
+
+/** A fresh page showing `count` workspaces; resolves once its first rows have been painted. */
+export async function openList(
+  browser: Browser,
+  count: number,
+  opts: { rendererDir?: string } = {},
+): Promise<OpenList> {
   const router = new ScriptedRouter({ workspaces: makeWorkspaces(count) });
   const page = await browser.newPage({ viewport: { width: 360, height: 520 } });
   const listCall: { start?: number; end?: number } = {};
@@ -48,29 +82,44 @@ export async function openList(browser: Browser, count: number): Promise<OpenLis
     if (channel === 'workspaces:list') listCall.end = performance.timeOrigin + performance.now();
     return result;
   };
-  const popover = await openPopover(page as unknown as TestPage, router);
-  await page.waitForFunction(() => performance.getEntriesByName('runcode:list-rendered').length > 0);
+  await page.addInitScript({ content: MARK_FIRST_ROWS });
+  const popover = await openPopover(page as unknown as TestPage, router, opts);
+  await page.waitForFunction((mark) => performance.getEntriesByName(mark).length > 0, ROWS_PAINTED);
   const t = await page.evaluate<{
     origin: number;
     dcl: number;
-    rendered: number;
-    listStart?: number;
-    listEnd?: number;
-  }>(`({
-    origin: performance.timeOrigin,
-    dcl: performance.getEntriesByType('navigation')[0].domContentLoadedEventEnd,
-    rendered: performance.getEntriesByName('runcode:list-rendered')[0].startTime,
-    listStart: performance.getEntriesByName('runcode:invoke:workspaces:list:start')[0]?.startTime,
-    listEnd: performance.getEntriesByName('runcode:invoke:workspaces:list:end')[0]?.startTime,
-  })`);
+    committed: number;
+    painted: number;
+    fcp?: number;
+    calls: [name: string, start: number, end: number][];
+  }>(`(() => {
+    const at = (name) => performance.getEntriesByName(name)[0]?.startTime;
+    const calls = performance
+      .getEntriesByType('mark')
+      .filter((m) => /^runcode:invoke:.*:start$/.test(m.name))
+      .map((m) => [m.name.slice(15, -6), m.startTime, at(m.name.slice(0, -5) + 'end')]);
+    return {
+      origin: performance.timeOrigin,
+      dcl: performance.getEntriesByType('navigation')[0].domContentLoadedEventEnd,
+      committed: at('${ROWS_COMMITTED}'),
+      painted: at('${ROWS_PAINTED}'),
+      fcp: performance.getEntriesByType('paint').find((p) => p.name === 'first-contentful-paint')?.startTime,
+      calls,
+    };
+  })()`);
   const rel = (x: number | undefined) => (x === undefined ? undefined : x - t.origin);
+  const list = t.calls.find(([name]) => name === 'workspaces:list');
   return {
     page,
     popover,
     router,
     count,
-    firstRender: t.rendered,
-    listTransport: t.listStart !== undefined && t.listEnd !== undefined ? t.listEnd - t.listStart : undefined,
+    firstRender: t.painted,
+    committed: t.committed,
+    listTransport: list?.[2] !== undefined ? list[2] - list[1] : undefined,
+    // Only from the first paint (the Loading screen) on: before it the page is busy loading and
+    // mounting, so a call in flight then overlaps our own work and is not counted as waiting.
+    harnessWait: waitedOn(t.calls, t.fcp ?? t.painted, t.painted),
     dcl: t.dcl,
     listCall: { start: rel(listCall.start), end: rel(listCall.end) },
     close: async () => {
@@ -79,6 +128,26 @@ export async function openList(browser: Browser, count: number): Promise<OpenLis
       await page.close();
     },
   };
+}
+
+/** The union of the calls' [start, end] intervals, clipped to [from, until]; calls counted that overlap it. */
+export function waitedOn(
+  calls: readonly [name: string, start: number, end: number | undefined][],
+  from: number,
+  until: number,
+): { ms: number; calls: number } {
+  const spans = calls
+    .map(([, start, end]) => [Math.max(start, from), Math.min(end ?? until, until)] as const)
+    .filter(([start, end]) => start < end)
+    .sort((a, b) => a[0] - b[0]);
+  let ms = 0;
+  let reach = -Infinity;
+  for (const [start, end] of spans) {
+    if (end <= reach) continue;
+    ms += end - Math.max(start, reach);
+    reach = end;
+  }
+  return { ms, calls: spans.length };
 }
 
 /**

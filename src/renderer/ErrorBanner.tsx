@@ -1,6 +1,6 @@
 // Messages for the user: errors stay until dismissed, info fades after a few seconds.
 import { useEffect } from 'react';
-import type { Banner } from './store.js';
+import type { Banner } from './popoverUi.js';
 import { usePopover } from './usePopover.js';
 
 const INFO_MS = 5000;

@@ -1,6 +1,6 @@
 // Top bar when signed in: who, how live the data is, and the three tabs.
 import { inSeconds } from './linkHealth.js';
-import type { View } from './store.js';
+import type { View } from './popoverUi.js';
 import { usePopover } from './usePopover.js';
 
 const TABS: { id: View; label: string }[] = [

@@ -1,10 +1,11 @@
 // The workspace list: search + state filter over a virtualized list (2,000 rows stay smooth),
-// driven from the keyboard: arrows select, Enter opens, Right/Left show/hide ports, `/` searches,
-// Esc clears the search.
+// driven from the keyboard (useListKeyboard.ts).
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { useCallback, useEffect, useLayoutEffect, useMemo, useRef } from 'react';
+import { useShallow } from 'zustand/shallow';
 import { createWorkspaceFilter, STATE_FILTERS, type StateFilter } from './filter.js';
-import { applyOverlay } from './reducers.js';
+import { requestedTransitions, applyOverlay } from './reducers.js';
+import { useListKeyboard } from './useListKeyboard.js';
 import { usePopover, usePopoverStore } from './usePopover.js';
 import { WorkspaceRow } from './WorkspaceRow.js';
 
@@ -18,19 +19,11 @@ const FILTER_LABEL: Record<StateFilter, string> = {
   failed: 'Failed',
 };
 
-function isTextField(el: Element): boolean {
-  return (
-    el instanceof HTMLTextAreaElement ||
-    el instanceof HTMLSelectElement ||
-    (el instanceof HTMLInputElement && el.type !== 'checkbox' && el.type !== 'button') ||
-    (el instanceof HTMLElement && el.isContentEditable)
-  );
-}
-
 export function WorkspaceList() {
   const store = usePopoverStore();
   const workspaces = usePopover((s) => s.workspaces);
-  const overlay = usePopover((s) => s.overlay);
+  // The starts and stops in flight (shown at once); a new object only when they change.
+  const requested = usePopover(useShallow((s) => requestedTransitions(s.busy)));
   const query = usePopover((s) => s.query);
   const stateFilter = usePopover((s) => s.stateFilter);
   const selected = usePopover((s) => s.selected);
@@ -41,7 +34,7 @@ export function WorkspaceList() {
   const setStateFilter = usePopover((s) => s.setStateFilter);
 
   const filter = useMemo(() => createWorkspaceFilter(), []);
-  const merged = useMemo(() => applyOverlay(workspaces, overlay), [workspaces, overlay]);
+  const merged = useMemo(() => applyOverlay(workspaces, requested), [workspaces, requested]);
   const rows = filter(merged, query, stateFilter);
   const rowsRef = useRef(rows);
   rowsRef.current = rows;
@@ -102,70 +95,13 @@ export function WorkspaceList() {
     if (document.activeElement === document.body || document.activeElement === null) search.current?.focus();
   }, []);
 
-  // The first render with data, for bench/popoverFilter.ts.
-  const marked = useRef(false);
-  useEffect(() => {
-    if (!marked.current && rows.length > 0) {
-      marked.current = true;
-      performance.mark('runcode:list-rendered');
-    }
-  }, [rows.length]);
-
   const scrollToSelected = useCallback(() => {
     const name = store.getState().selected;
     const i = rowsRef.current.findIndex((w) => w.name === name);
     if (i >= 0) virtualizer.scrollToIndex(i, { align: 'auto' });
   }, [store, virtualizer]);
 
-  const onKey = useCallback(
-    (e: KeyboardEvent) => {
-      const target = e.target instanceof Element ? e.target : document.body;
-      const inSearch = target === search.current;
-      if (target.closest('[role=tablist], [role=menu]')) return;
-      if (!inSearch && isTextField(target)) return;
-      const s = store.getState();
-      const visible = rowsRef.current;
-      switch (e.key) {
-        case '/':
-          if (inSearch) return;
-          e.preventDefault();
-          search.current?.focus();
-          break;
-        case 'ArrowDown':
-        case 'ArrowUp':
-          e.preventDefault();
-          s.moveSelection(visible, e.key === 'ArrowDown' ? 1 : -1);
-          scrollToSelected();
-          break;
-        case 'ArrowRight':
-        case 'ArrowLeft':
-          if (inSearch || !s.selected) return;
-          e.preventDefault();
-          s.toggleExpanded(s.selected, e.key === 'ArrowRight');
-          break;
-        case 'Enter': {
-          if (target instanceof HTMLButtonElement) return;
-          const ws = visible.find((w) => w.name === s.selected);
-          if (!ws) return;
-          e.preventDefault();
-          if (ws.state === 'running') void s.openEditor(ws.name);
-          else s.notify('info', `Start ${ws.name} first, then open it.`);
-          break;
-        }
-        case 'Escape':
-          // Nothing to clear here: leave Esc to App, which asks the shell to hide the popover.
-          if (!s.query) return;
-          e.preventDefault();
-          s.setQuery('');
-          break;
-      }
-    },
-    [store, scrollToSelected],
-  );
-  useEffect(() => {
-    window.addEventListener('keydown', onKey);
-    return () => window.removeEventListener('keydown', onKey);
-  }, [onKey]);
+  useListKeyboard(search, rowsRef, scrollToSelected);
 
   const items = virtualizer.getVirtualItems();
   return (

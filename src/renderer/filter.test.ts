@@ -1,6 +1,6 @@
 import { describe, it, expect } from 'vitest';
 import { createWorkspaceFilter, filterWorkspaces, queryTokens } from './filter.js';
-import { workspace } from './testData.js';
+import { workspace } from './testing/workspace.js';
 
 const list = [
   workspace('api', 'running'),

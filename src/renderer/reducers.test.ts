@@ -5,9 +5,9 @@ import {
   portRows,
   upsertForward,
   upsertWorkspace,
-  withOverlay,
+  requestedTransitions,
 } from './reducers.js';
-import { workspace } from './testData.js';
+import { workspace } from './testing/workspace.js';
 import type { ForwardView } from '../shared/contract.js';
 
 const fwd = (workspace: string, remotePort: number, extra: Partial<ForwardView> = {}): ForwardView => ({
@@ -41,9 +41,9 @@ describe('applyOverlay', () => {
     expect(out[0]?.state).toBe('running');
   });
   it('adds and removes entries', () => {
-    const o = withOverlay({}, 'a', 'start');
+    const o = requestedTransitions({ 'start:a': true, 'connect:b': true });
     expect(o).toEqual({ a: 'start' });
-    expect(withOverlay(o, 'a', undefined)).toEqual({});
+    expect(requestedTransitions({ 'connect:b': true })).toEqual({});
   });
 });
 

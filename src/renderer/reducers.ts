@@ -1,4 +1,4 @@
-// Pure state transitions behind the store: optimistic start/stop overlays, upserts, selection.
+// Pure state transitions behind the store: the optimistic start/stop view, upserts, selection.
 // Kept DOM-free and framework-free so they are unit-tested under Node.
 import type { ForwardView, WorkspaceView } from '../shared/contract.js';
 import type { WorkspaceState } from '../shared/protocol.js';
@@ -13,8 +13,9 @@ const SHOWS: Record<'start' | 'stop', { from: readonly WorkspaceState[]; as: Wor
 };
 
 /**
- * The list as the user should see it: the server's, with our pending start/stop applied where
- * the server has not moved yet. Same array back when there is nothing to apply.
+ * The list as the user should see it: core's, with the starts and stops this popover asked for
+ * and core has not answered yet (so the row says Starting at once, not after the round trip),
+ * where the server has not moved yet. Same array back when there is nothing to apply.
  */
 export function applyOverlay(list: readonly WorkspaceView[], overlay: Overlay): readonly WorkspaceView[] {
   const names = Object.keys(overlay);
@@ -32,12 +33,23 @@ export function applyOverlay(list: readonly WorkspaceView[], overlay: Overlay): 
   return out ?? list;
 }
 
-export function withOverlay(overlay: Overlay, name: string, action: 'start' | 'stop' | undefined): Overlay {
-  const next = { ...overlay };
-  if (action) next[name] = action;
-  else delete next[name];
-  return next;
+/** The busy key of a start or stop in flight (popoverUi.ts `busy`). */
+export function transitionKey(action: 'start' | 'stop', name: string): string {
+  return `${action}:${name}`;
 }
+
+/** The starts and stops in flight among the busy keys (a handful at most). */
+export function requestedTransitions(busy: Readonly<Record<string, true>>): Overlay {
+  let out: Record<string, 'start' | 'stop'> | undefined;
+  for (const key of Object.keys(busy)) {
+    const colon = key.indexOf(':');
+    const action = key.slice(0, colon);
+    if (action === 'start' || action === 'stop') (out ??= {})[key.slice(colon + 1)] = action;
+  }
+  return out ?? NO_OVERLAY;
+}
+
+const NO_OVERLAY: Overlay = {};
 
 /** Replace the workspace of the same name (or append it). */
 export function upsertWorkspace(list: readonly WorkspaceView[], ws: WorkspaceView): WorkspaceView[] {

@@ -1,9 +1,10 @@
 import { describe, it, expect } from 'vitest';
 import type { SessionView, WorkspaceView } from '../shared/contract.js';
-import { createFakeApi } from './fakeApi.js';
-import { applyOverlay } from './reducers.js';
-import { addBanner, createPopoverStore, MAX_BANNERS } from './store.js';
-import { workspace } from './testData.js';
+import { createFakeApi } from './testing/fakeApi.js';
+import { addBanner, MAX_BANNERS } from './popoverUi.js';
+import { applyOverlay, requestedTransitions } from './reducers.js';
+import { createPopoverStore } from './store.js';
+import { workspace } from './testing/workspace.js';
 
 const signedIn: SessionView = {
   signedIn: true,
@@ -35,8 +36,8 @@ function deferred<T>() {
   return { promise, resolve, reject };
 }
 
-const visible = (s: { workspaces: readonly WorkspaceView[]; overlay: Record<string, 'start' | 'stop'> }) =>
-  applyOverlay(s.workspaces, s.overlay);
+const visible = (s: { workspaces: readonly WorkspaceView[]; busy: Readonly<Record<string, true>> }) =>
+  applyOverlay(s.workspaces, requestedTransitions(s.busy));
 
 describe('popover store', () => {
   it('seeds once from list calls, then follows events', async () => {
@@ -104,7 +105,7 @@ describe('popover store', () => {
     const store = createPopoverStore(fake.api);
     await store.getState().init();
     await store.getState().start('api');
-    expect(store.getState().overlay).toEqual({});
+    expect(store.getState().busy).toEqual({});
     expect(store.getState().workspaces[0]?.state).toBe('starting');
   });
 

@@ -1,7 +1,7 @@
 // Deterministic workspaces for the renderer's unit tests (no DOM, no randomness).
-import type { WorkspaceView } from '../shared/contract.js';
-import type { WorkspaceState } from '../shared/protocol.js';
-import { sshAlias } from '../shared/workspaceName.js';
+import type { WorkspaceView } from '../../shared/contract.js';
+import type { WorkspaceState } from '../../shared/protocol.js';
+import { sshAlias } from '../../shared/workspaceName.js';
 
 export function workspace(
   name: string,

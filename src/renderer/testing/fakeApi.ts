@@ -10,7 +10,7 @@ import {
   type EventName,
   type Events,
   type RuncodeApi,
-} from '../shared/contract.js';
+} from '../../shared/contract.js';
 
 export type Handlers = {
   [C in Channel]?: (arg: CallArg<C>) => ReturnType<Calls[C]> | Promise<ReturnType<Calls[C]>>;
