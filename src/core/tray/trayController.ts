@@ -22,8 +22,6 @@ import type { Sandbox } from './traySession.js';
 import { TraySession } from './traySession.js';
 import { WorkspaceModel } from './workspaceModel.js';
 
-export type { Sandbox };
-
 export interface TrayControllerOptions {
   app: RuncodeApp;
   /** Hands an allowlisted URL to the OS (Electron: shell.openExternal; harness: a recorder). */
