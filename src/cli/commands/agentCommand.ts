@@ -8,6 +8,15 @@ function progress(line: string): void {
   tryLog('cli', 'info', `agent: ${line}`);
 }
 
+/**
+ * Local wall-clock time, HH:MM:SS. Not toLocaleTimeString(): that loads ICU's locale and time
+ * zone data (~8 MB resident) into a process meant to sit in the background for hours.
+ */
+export function clockTime(ms: number): string {
+  const d = new Date(ms);
+  return [d.getHours(), d.getMinutes(), d.getSeconds()].map((n) => String(n).padStart(2, '0')).join(':');
+}
+
 export const agentCommand = defineCommand({
   name: 'agent',
   usage: `usage: runcode agent
@@ -20,11 +29,9 @@ workspaces connected or disconnected meanwhile (by the tray or another runcode).
     withCliApp(async (app) => {
       const refresher = await app.startRefresher(
         (r) => {
-          const next = new Date(r.nextAt).toLocaleTimeString();
+          const next = clockTime(r.nextAt);
           if (r.ok)
-            progress(
-              `${r.name}: pass renewed until ${new Date(r.pass!.expiresAt).toLocaleTimeString()}; next at ${next}`,
-            );
+            progress(`${r.name}: pass renewed until ${clockTime(r.pass!.expiresAt)}; next at ${next}`);
           else progress(`${r.name}: renewal failed (${r.error?.message}); retrying at ${next}`);
         },
         (repaired) => progress(`repaired what an interrupted run left: ${repaired.join(', ')}`),

@@ -26,8 +26,25 @@ export function loadCa(opts: { ca?: string; caFile?: string }): string | undefin
   return pem;
 }
 
-/** `https.Agent` options trusting the system roots plus the configured CA, if any. */
-export function trustedCaOptions(opts: { ca?: string; caFile?: string }): { ca?: string[] } {
+/**
+ * `https.Agent` options trusting the system roots plus the configured CA, if any: one secure
+ * context, built once per CA. Given as `ca` instead, every new TLS connection parsed the ~140
+ * system roots again into a fresh store, and the agent joined all of them into its pool key on
+ * every request (~200 KB of string each time: most of what a long-running `runcode agent`
+ * allocated). The trust is the same: the system roots plus that CA.
+ */
+export function trustedCaOptions(opts: { ca?: string; caFile?: string }): {
+  secureContext?: tls.SecureContext;
+} {
   const ca = loadCa(opts);
-  return ca ? { ca: [...tls.rootCertificates, ca] } : {};
+  if (ca === undefined) return {};
+  let context = contexts.get(ca);
+  if (!context) {
+    context = tls.createSecureContext({ ca: [...tls.rootCertificates, ca] });
+    contexts.set(ca, context);
+  }
+  return { secureContext: context };
 }
+
+/** Per CA text; a process meets one or two (the local server's, a company CA). */
+const contexts = new Map<string, tls.SecureContext>();

@@ -14,7 +14,6 @@ import { Refresher } from '../refresh/refresher.js';
 import type { SecretStore } from '../secrets/secretStore.js';
 import { CoalescingConfigWriter } from '../ssh/coalescingConfigWriter.js';
 import { KnownHosts } from '../ssh/knownHosts.js';
-import { connectSsh } from '../ssh/sshConnection.js';
 import { SshConfigFile } from '../ssh/sshConfigFile.js';
 import { ConnectionStore } from '../state/connectionStore.js';
 import type { SettingsStore } from '../state/settingsFile.js';
@@ -136,6 +135,8 @@ export class RuncodeApp {
 
   /** One SSH handshake through the gateway with the current pass and the pinned host key. */
   async probe(name: string): Promise<void> {
+    // ssh2 loads here, on first use: `runcode agent` and the tray without forwards never need it.
+    const { connectSsh } = await import('../ssh/sshConnection.js');
     const client = await connectSsh(await this.connections.target(name), { readyTimeoutMs: 10_000 });
     client.end();
   }

@@ -9,7 +9,6 @@ import path from 'node:path';
 import { RuncodeError } from '../errors.js';
 import { atomicWrite } from '../fs/atomicWrite.js';
 import { fingerprint, parseEd25519PublicKey } from '../ssh/opensshKey.js';
-import { publicKeyOfPrivate } from '../ssh/publicKeyOfPrivate.js';
 import type { Ed25519KeyPair } from '../ssh/opensshKey.js';
 import { isWorkspaceName } from '../ssh/sshValues.js';
 import { crashPoint } from './crashPoint.js';
@@ -49,6 +48,14 @@ const errCode = (e: unknown): string | undefined => (e as NodeJS.ErrnoException)
 const modeOf = (m: number): string => (m & 0o777).toString(8).padStart(4, '0');
 const KEY_FILE = new RegExp(`^(${WORKSPACE_NAME_SOURCE})(?:\\.([0-9a-f]{16}))?(\\.pub)?$`);
 const TEMP_FILE = new RegExp(`^\\.(${WORKSPACE_NAME_SOURCE})(?:\\.[0-9a-f]{16})?(?:\\.pub)?\\.runcode-tmp-`);
+
+/**
+ * ssh2 (behind publicKeyOfPrivate) loads on the first key actually read (a repair, doctor): a
+ * process that only renews passes, as `runcode agent` does for hours, never holds it.
+ */
+async function publicKeyHeldBy(pem: Buffer): Promise<string | undefined> {
+  return (await import('../ssh/publicKeyOfPrivate.js')).publicKeyOfPrivate(pem);
+}
 
 export class KeyStore {
   readonly dir: string;
@@ -133,7 +140,7 @@ export class KeyStore {
   /** The public key a private key file holds; undefined when missing or not an ed25519 key. */
   async publicKeyIn(privateKeyPath: string): Promise<string | undefined> {
     const pem = await fs.readFile(privateKeyPath).catch(() => undefined);
-    return pem && publicKeyOfPrivate(pem);
+    return pem && (await publicKeyHeldBy(pem));
   }
 
   /** Exists, 0600 in a 0700 dir, loads as an ed25519 key, holds `publicKey`, and matches its `.pub`. */
@@ -158,7 +165,7 @@ export class KeyStore {
       problems.push(`${files.privateKeyPath} does not exist`);
     }
     if (pem) {
-      const held = publicKeyOfPrivate(pem);
+      const held = await publicKeyHeldBy(pem);
       if (!held) problems.push(`${files.privateKeyPath} does not load as an ed25519 private key`);
       else if (held !== parseEd25519PublicKey(publicKey)?.line)
         problems.push(`${files.privateKeyPath} is not the key registered for ${name}`);

@@ -7,6 +7,15 @@ import { atomicWrite } from '../fs/atomicWrite.js';
 import { withFileLock } from '../fs/fileLock.js';
 
 export class JsonStateFile<S extends z.ZodType> {
+  /**
+   * The text last read or written and the value it validated to. connections.json is read several
+   * times per renewal (the batch, the update, every process's watcher) while it rarely changes;
+   * validating its every record each time was most of what a long-running `runcode agent`
+   * allocated. Only identical bytes are taken from here, as a copy; the schemas are pure and
+   * parsing what they output gives it back, so what was written validates to what was checked.
+   */
+  private last: { text: string; value: z.output<S> } | undefined;
+
   constructor(
     readonly path: string,
     private readonly schema: S,
@@ -22,6 +31,7 @@ export class JsonStateFile<S extends z.ZodType> {
       if ((e as NodeJS.ErrnoException).code === 'ENOENT') return this.empty();
       throw e;
     }
+    if (this.last?.text === text) return structuredClone(this.last.value);
     let json: unknown;
     try {
       json = JSON.parse(text);
@@ -33,6 +43,7 @@ export class JsonStateFile<S extends z.ZodType> {
       const issue = r.error.issues[0];
       throw this.corrupt(`${issue?.path.join('.') || 'the top level'}: ${issue?.message ?? 'invalid'}`);
     }
+    this.last = { text, value: structuredClone(r.data) };
     return r.data;
   }
 
@@ -41,7 +52,9 @@ export class JsonStateFile<S extends z.ZodType> {
     return withFileLock(this.path, async () => {
       const next = fn(await this.read());
       const checked = this.schema.parse(next);
-      await atomicWrite(this.path, `${JSON.stringify(checked, null, 2)}\n`, { mode: 0o600, keepMode: false });
+      const text = `${JSON.stringify(checked, null, 2)}\n`;
+      await atomicWrite(this.path, text, { mode: 0o600, keepMode: false });
+      this.last = { text, value: structuredClone(checked) };
       return checked;
     });
   }
