@@ -8,8 +8,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ApiClient } from '../core/api/apiClient.js';
 import { KeyStore } from '../core/keys/keyStore.js';
 import { runProcess } from '../server/testing/runProcess.js';
-import type { CliServer } from './testing/cliSandbox.js';
-import { CliSandbox, requireBuiltCli, startCliServer } from './testing/cliSandbox.js';
+import type { CliSandbox, CliServer } from './testing/cliSandbox.js';
+import { startCliWorld, stopCliWorld } from './testing/cliWorld.js';
 import { requireTool } from '../core/testing/requireTool.js';
 
 // A user's config from before RunCode: leading Includes (ours goes before them) and a global
@@ -23,15 +23,12 @@ let server: CliServer;
 let b: CliSandbox;
 
 beforeAll(async () => {
-  requireBuiltCli();
-  server = await startCliServer({ autoApprove: true });
-  b = new CliSandbox();
-  fs.writeFileSync(b.sshConfig, ORIGINAL, { mode: 0o600 });
+  ({ server, b } = await startCliWorld({
+    login: false,
+    prepare: (sb) => fs.writeFileSync(sb.sshConfig, ORIGINAL, { mode: 0o600 }),
+  }));
 });
-afterAll(async () => {
-  await b?.dispose();
-  await server?.close();
-});
+afterAll(() => stopCliWorld({ b, server }));
 
 const config = () => fs.readFileSync(b.sshConfig, 'utf8');
 const knownHosts = () => path.join(b.stateDir, 'known_hosts');

@@ -5,25 +5,20 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fileSnapshot } from '../core/testing/fileSnapshot.js';
-import type { CliServer } from './testing/cliSandbox.js';
-import { CliSandbox, requireBuiltCli, startCliServer } from './testing/cliSandbox.js';
+import type { CliSandbox, CliServer } from './testing/cliSandbox.js';
+import { startCliWorld, stopCliWorld } from './testing/cliWorld.js';
 
 let server: CliServer;
 let b: CliSandbox;
 
 beforeAll(async () => {
-  requireBuiltCli();
-  server = await startCliServer({ autoApprove: true });
-  b = new CliSandbox();
-  fs.writeFileSync(b.sshConfig, 'Host *\n  ServerAliveInterval 30\n');
-  expect((await b.login(server)).code).toBe(0);
+  ({ server, b } = await startCliWorld({
+    prepare: (sb) => fs.writeFileSync(sb.sshConfig, 'Host *\n  ServerAliveInterval 30\n'),
+  }));
   expect((await b.run(['start', 'api', '--wait'])).code).toBe(0);
   expect((await b.run(['connect', 'api'])).code).toBe(0);
 });
-afterAll(async () => {
-  await b?.dispose();
-  await server?.close();
-});
+afterAll(() => stopCliWorld({ b, server }));
 
 /** Damages `file`, runs each command, and puts the good bytes back. */
 async function withDamaged(

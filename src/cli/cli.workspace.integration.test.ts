@@ -11,8 +11,9 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { requireTool } from '../core/testing/requireTool.js';
 import type { Workspace } from '../shared/protocol.js';
 import { runProcess } from '../server/testing/runProcess.js';
-import type { CliServer } from './testing/cliSandbox.js';
-import { BIN, CliSandbox, requireBuiltCli, startCliServer } from './testing/cliSandbox.js';
+import type { CliSandbox, CliServer } from './testing/cliSandbox.js';
+import { BIN } from './testing/cliSandbox.js';
+import { startCliWorld, stopCliWorld } from './testing/cliWorld.js';
 import { fetchText } from '../core/testing/fetchText.js';
 
 let server: CliServer;
@@ -22,21 +23,17 @@ let savedTmp: string | undefined;
 let api: Workspace & { connected: boolean };
 
 beforeAll(async () => {
-  requireBuiltCli();
   savedTmp = process.env.TMPDIR;
   spaced = fs.mkdtempSync(path.join(os.tmpdir(), 'rc cli ws '));
   process.env.TMPDIR = spaced;
-  server = await startCliServer({ autoApprove: true });
-  b = new CliSandbox('runcode cli ');
-  expect((await b.login(server)).code).toBe(0);
+  ({ server, b } = await startCliWorld({ label: 'runcode cli ' }));
   expect((await b.run(['start', 'api', '--wait'])).code).toBe(0);
   api = (JSON.parse((await b.run(['list', '--json'])).stdout) as (typeof api)[]).find(
     (w) => w.name === 'api',
   )!;
 });
 afterAll(async () => {
-  await b?.dispose();
-  await server?.close();
+  await stopCliWorld({ b, server });
   if (savedTmp === undefined) delete process.env.TMPDIR;
   else process.env.TMPDIR = savedTmp;
   fs.rmSync(spaced, { recursive: true, force: true });

@@ -12,25 +12,19 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { KeyStore, keyId } from '../core/keys/keyStore.js';
 import { runProcess } from '../server/testing/runProcess.js';
-import type { CliServer } from './testing/cliSandbox.js';
-import { CliSandbox, requireBuiltCli, startCliServer } from './testing/cliSandbox.js';
+import type { CliSandbox, CliServer } from './testing/cliSandbox.js';
+import { startCliWorld, stopCliWorld } from './testing/cliWorld.js';
 
 const TTL_S = 4;
 let server: CliServer;
 let b: CliSandbox;
 
 beforeAll(async () => {
-  requireBuiltCli();
-  server = await startCliServer({ autoApprove: true, passTtlSeconds: TTL_S });
-  b = new CliSandbox('runcode-faults-');
-  expect((await b.login(server)).code).toBe(0);
+  ({ server, b } = await startCliWorld({ label: 'runcode-faults-', server: { passTtlSeconds: TTL_S } }));
   const start = await b.run(['start', 'api', '--wait']);
   expect(start.code, start.stderr).toBe(0);
 });
-afterAll(async () => {
-  await b?.dispose();
-  await server?.close();
-});
+afterAll(() => stopCliWorld({ b, server }));
 
 const keysDir = () => path.join(b.stateDir, 'keys');
 const record = () =>

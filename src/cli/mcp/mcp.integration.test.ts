@@ -9,7 +9,8 @@ import { AjvJsonSchemaValidator } from '@modelcontextprotocol/sdk/validation/ajv
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readAttached } from '../../core/state/attachment.js';
 import type { CliServer } from '../testing/cliSandbox.js';
-import { CliSandbox, requireBuiltCli, startCliServer } from '../testing/cliSandbox.js';
+import { CliSandbox } from '../testing/cliSandbox.js';
+import { startCliWorld, stopCliWorld } from '../testing/cliWorld.js';
 import type { McpSession } from '../testing/mcpSession.js';
 import { openMcpSession, text } from '../testing/mcpSession.js';
 import { requireTool } from '../../core/testing/requireTool.js';
@@ -55,18 +56,14 @@ function expectError(r: CallToolResult, re: RegExp): void {
 }
 
 beforeAll(async () => {
-  requireBuiltCli();
-  server = await startCliServer({ autoApprove: true });
-  b = new CliSandbox('runcode-mcp-');
-  expect((await b.login(server)).code).toBe(0);
+  ({ server, b } = await startCliWorld({ label: 'runcode-mcp-' }));
   apiDir = path.join(server.dataDir, 'workspaces', 'api');
   mcp = await openMcpSession(b.env);
 }, 120_000);
 
 afterAll(async () => {
   await mcp?.close();
-  await b?.dispose();
-  await server?.close();
+  await stopCliWorld({ b, server });
 });
 
 describe('runcode mcp', () => {

@@ -2,13 +2,13 @@
 // every call of protocol v1 that the client makes, and the errors a user meets.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signIn } from '../auth/signIn.js';
-import { RuncodeError } from '../errors.js';
 import { generateEd25519KeyPair, parseEd25519PublicKey } from '../ssh/opensshKey.js';
 import { browse } from '../testing/fakeBrowser.js';
 import type { LocalServerProcess } from '../testing/localServerProcess.js';
 import { startLocalServerProcess } from '../testing/localServerProcess.js';
 import { createTestTls } from '../testing/testTls.js';
 import { ApiClient } from './apiClient.js';
+import { refusal } from '../testing/refusal.js';
 
 let srv: LocalServerProcess;
 let api: ApiClient;
@@ -21,15 +21,6 @@ async function login(): Promise<string> {
   } finally {
     anon.close();
   }
-}
-
-async function failure(p: Promise<unknown>): Promise<RuncodeError> {
-  const e = await p.then(
-    () => undefined,
-    (err: unknown) => err,
-  );
-  expect(e).toBeInstanceOf(RuncodeError);
-  return e as RuncodeError;
 }
 
 beforeAll(async () => {
@@ -75,14 +66,14 @@ describe('ApiClient against runcode server', () => {
   });
 
   it('an unknown workspace is not_found', async () => {
-    expect((await failure(api.getWorkspace('no-such-workspace'))).code).toBe('not_found');
-    expect((await failure(api.startWorkspace('no-such-workspace'))).code).toBe('not_found');
+    expect((await refusal(api.getWorkspace('no-such-workspace'))).code).toBe('not_found');
+    expect((await refusal(api.startWorkspace('no-such-workspace'))).code).toBe('not_found');
   });
 
   it('a bad token is unauthorized, telling the user to sign in again', async () => {
     const bad = new ApiClient({ endpoint: srv.endpoint, ca: srv.ca, token: 'not-a-real-token-at-all' });
     try {
-      const e = await failure(bad.listWorkspaces());
+      const e = await refusal(bad.listWorkspaces());
       expect([e.code, e.message]).toEqual(['unauthorized', expect.stringMatching(/sign in again/)]);
     } finally {
       bad.close();
@@ -104,7 +95,7 @@ describe('ApiClient against runcode server', () => {
       };
       await signIn({ api: fake, caFile: srv.caFile, openUrl: (url) => void browse(srv, url) });
       expect(verifierSeen).toMatch(/^[A-Za-z0-9_-]{43}$/);
-      const e = await failure(anon.exchangeCode({ code, redirectUri, codeVerifier: verifierSeen }));
+      const e = await refusal(anon.exchangeCode({ code, redirectUri, codeVerifier: verifierSeen }));
       expect(e.code).toBe('request_refused');
     } finally {
       anon.close();
@@ -116,7 +107,7 @@ describe('ApiClient against runcode server', () => {
     try {
       await c.me();
       await c.revokeToken();
-      expect((await failure(c.me())).code).toBe('unauthorized');
+      expect((await refusal(c.me())).code).toBe('unauthorized');
     } finally {
       c.close();
     }
@@ -126,7 +117,7 @@ describe('ApiClient against runcode server', () => {
     const other = await createTestTls();
     const c = new ApiClient({ endpoint: srv.endpoint, ca: other.ca, token: 'x'.repeat(20) });
     try {
-      expect((await failure(c.me())).code).toBe('tls');
+      expect((await refusal(c.me())).code).toBe('tls');
     } finally {
       c.close();
     }

@@ -11,6 +11,7 @@ import type { HostileServer } from '../testing/hostileServer.js';
 import { startHostileServer } from '../testing/hostileServer.js';
 import { sampleWorkspace } from '../testing/wireSamples.js';
 import { ApiClient } from './apiClient.js';
+import { refusal } from '../testing/refusal.js';
 
 let srv: HostileServer;
 const clients: ApiClient[] = [];
@@ -18,15 +19,6 @@ function client(opts: Partial<ConstructorParameters<typeof ApiClient>[0]> = {}):
   const c = new ApiClient({ endpoint: srv.endpoint, ca: srv.ca, token: 'tok-secret-123', ...opts });
   clients.push(c);
   return c;
-}
-
-async function refusal(p: Promise<unknown>): Promise<RuncodeError> {
-  const e = await p.then(
-    () => undefined,
-    (err: unknown) => err,
-  );
-  expect(e).toBeInstanceOf(RuncodeError);
-  return e as RuncodeError;
 }
 
 beforeAll(async () => {

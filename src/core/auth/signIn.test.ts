@@ -6,7 +6,6 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ApiClient } from '../api/apiClient.js';
-import { RuncodeError } from '../errors.js';
 import type { Page } from '../testing/fakeBrowser.js';
 import { browse, fetchPage } from '../testing/fakeBrowser.js';
 import type { LocalServerProcess } from '../testing/localServerProcess.js';
@@ -14,17 +13,9 @@ import { startLocalServerProcess } from '../testing/localServerProcess.js';
 import { createTestTls } from '../testing/testTls.js';
 import { ownerProof } from './ownerSecret.js';
 import { signIn } from './signIn.js';
+import { refusal } from '../testing/refusal.js';
 
 const redirectOf = (url: string) => new URL(new URL(url).searchParams.get('redirect_uri')!);
-
-async function failure(p: Promise<unknown>): Promise<RuncodeError> {
-  const e = await p.then(
-    () => undefined,
-    (err: unknown) => err,
-  );
-  expect(e).toBeInstanceOf(RuncodeError);
-  return e as RuncodeError;
-}
 
 async function listenerClosed(url: string): Promise<boolean> {
   return fetchPage(redirectOf(url).href).then(
@@ -103,7 +94,7 @@ describe('signIn against runcode server', () => {
 
   it('consent page: Deny ends the flow with access_denied', async () => {
     let page: Promise<Page> | undefined;
-    const e = await failure(
+    const e = await refusal(
       signIn({
         api: consentApi,
         caFile: consent.caFile,
@@ -139,7 +130,7 @@ describe('signIn against runcode server', () => {
   });
 
   it('an error with the right state from the server ends the flow', async () => {
-    const e = await failure(
+    const e = await refusal(
       signIn({
         api: autoApi,
         caFile: auto.caFile,
@@ -154,7 +145,7 @@ describe('signIn against runcode server', () => {
 
   it('gives up after the timeout and closes the listener', async () => {
     let shown = '';
-    const e = await failure(
+    const e = await refusal(
       signIn({
         api: autoApi,
         caFile: auto.caFile,
@@ -170,7 +161,7 @@ describe('signIn against runcode server', () => {
   it('can be cancelled, and closes the listener', async () => {
     const ac = new AbortController();
     let shown = '';
-    const e = await failure(
+    const e = await refusal(
       signIn({
         api: autoApi,
         caFile: auto.caFile,
@@ -189,7 +180,7 @@ describe('signIn against runcode server', () => {
   });
 
   it('fails with browser_failed when the browser cannot open and no URL was shown', async () => {
-    const e = await failure(
+    const e = await refusal(
       signIn({
         api: autoApi,
         caFile: auto.caFile,
@@ -208,7 +199,7 @@ describe('signIn against runcode server', () => {
       fs.writeFileSync(caFile, (await createTestTls()).ca);
       const api = new ApiClient({ endpoint: auto.endpoint, caFile });
       let opened = 0;
-      const e = await failure(signIn({ api, caFile, onUrl: () => opened++, openUrl: () => void opened++ }));
+      const e = await refusal(signIn({ api, caFile, onUrl: () => opened++, openUrl: () => void opened++ }));
       api.close();
       expect(e.code).toBe('tls');
       expect(opened).toBe(0);

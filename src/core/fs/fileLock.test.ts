@@ -5,12 +5,13 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { isRuncodeError } from '../errors.js';
 import { lockPathFor, withFileLock } from './fileLock.js';
+import { makeTempDir } from '../testing/tempDir.js';
 
 let dir: string;
 let target: string;
 let lock: string;
 beforeEach(() => {
-  dir = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'runcode-lock-')));
+  dir = makeTempDir('runcode-lock-');
   target = path.join(dir, 'config');
   lock = lockPathFor(target);
 });

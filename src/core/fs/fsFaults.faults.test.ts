@@ -5,34 +5,19 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { isRuncodeError } from '../errors.js';
 import { SshConfigFile } from '../ssh/sshConfigFile.js';
 import { atomicWrite } from './atomicWrite.js';
 import { lockPathFor, withFileLock } from './fileLock.js';
+import { testHostEntry } from '../testing/hostEntry.js';
+import { refusalInfo } from '../testing/refusal.js';
+import { makeTempDir } from '../testing/tempDir.js';
 
-const entry = {
-  name: 'api',
-  hostName: '127.0.0.1',
-  port: 2222,
-  user: 'ws-api',
-  identityFile: '/state/keys/api',
-  knownHostsFile: '/state/known_hosts',
-  hostKeyAlias: 'runcode-gateway.api',
-};
-
-async function failure(p: Promise<unknown>): Promise<{ code: string; message: string }> {
-  const e: unknown = await p.then(
-    () => undefined,
-    (err: unknown) => err,
-  );
-  expect(isRuncodeError(e), String(e)).toBe(true);
-  return { code: (e as { code: string }).code, message: (e as Error).message };
-}
+const entry = testHostEntry('api', '/state');
 
 describe('locks that cannot wedge', () => {
   let dir: string;
   beforeAll(() => {
-    dir = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'runcode-lockfault-')));
+    dir = makeTempDir('runcode-lockfault-');
   });
   afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
@@ -101,14 +86,14 @@ describe('a full disk and a read-only one', () => {
     } finally {
       fs.closeSync(filler);
     }
-    const w = await failure(atomicWrite(cfg, 'x'.repeat(16_384)));
+    const w = await refusalInfo(atomicWrite(cfg, 'x'.repeat(16_384)));
     expect(w.code).toBe('disk_full');
     expect(w.message).toContain(`cannot write ${cfg}: no space left on the device (ENOSPC)`);
-    const l = await failure(withFileLock(cfg, async () => 'ran', { timeoutMs: 500 }));
+    const l = await refusalInfo(withFileLock(cfg, async () => 'ran', { timeoutMs: 500 }));
     expect(l.code).toBe('disk_full');
     expect(l.message).toContain(lockPathFor(cfg));
     const f = new SshConfigFile({ path: cfg, stateDir: path.join(os.tmpdir(), 'runcode-unused') });
-    const c = await failure(f.apply([entry]));
+    const c = await refusalInfo(f.apply([entry]));
     expect(c.code).toBe('disk_full');
     expect(c.message).toMatch(/ENOSPC.*nothing was changed/);
     expect(fs.readFileSync(cfg, 'utf8')).toBe('Host mine\n  User me\n');
@@ -122,10 +107,10 @@ describe('a full disk and a read-only one', () => {
     expect(spawnSync('mount', ['-o', 'remount,ro', mnt]).status).toBe(0);
     try {
       const f = new SshConfigFile({ path: cfg, stateDir: path.join(os.tmpdir(), 'runcode-unused') });
-      const pre = await failure(f.preflight());
+      const pre = await refusalInfo(f.preflight());
       expect(pre.code).toBe('config_not_writable');
       expect(pre.message).toContain('read-only file system (EROFS)');
-      const w = await failure(atomicWrite(cfg, 'x'));
+      const w = await refusalInfo(atomicWrite(cfg, 'x'));
       expect(w).toEqual({ code: 'not_writable', message: expect.stringContaining(`${cfg}: the file system is read-only`) });
       expect(fs.readFileSync(cfg, 'utf8')).toBe('Host mine\n');
     } finally {

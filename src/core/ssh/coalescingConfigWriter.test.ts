@@ -1,29 +1,23 @@
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { isRuncodeError } from '../errors.js';
 import { CoalescingConfigWriter } from './coalescingConfigWriter.js';
 import type { HostEntry } from './hostEntry.js';
 import { SshConfigFile } from './sshConfigFile.js';
+import { testHostEntry } from '../testing/hostEntry.js';
+import { makeTempDir } from '../testing/tempDir.js';
 
 let home: string;
 let cfg: string;
 beforeEach(() => {
-  home = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'runcode-coal-')));
+  home = makeTempDir('runcode-coal-');
   cfg = path.join(home, '.ssh', 'config');
 });
 afterEach(() => fs.rmSync(home, { recursive: true, force: true }));
 
-const entry = (name: string): HostEntry => ({
-  name,
-  hostName: '127.0.0.1',
-  port: 2222,
-  user: `ws-${name}`,
-  identityFile: path.join(home, 'state', 'keys', name),
-  knownHostsFile: path.join(home, 'state', 'known_hosts'),
-  hostKeyAlias: 'runcode-gateway',
-});
+const entry = (name: string): HostEntry =>
+  testHostEntry(name, path.join(home, 'state'), { hostKeyAlias: 'runcode-gateway' });
 
 /** A real SshConfigFile that counts how often it is asked to update. */
 function countingFile(): { file: SshConfigFile; updates: () => number } {

@@ -4,7 +4,6 @@
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import type { AddressInfo } from 'node:net';
-import os from 'node:os';
 import path from 'node:path';
 import ssh2 from 'ssh2';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -13,6 +12,7 @@ import { createKey } from '../testing/createKey.js';
 import { KnownHosts } from './knownHosts.js';
 import { generateEd25519KeyPair, parseEd25519PublicKey } from './opensshKey.js';
 import { SshConfigFile } from './sshConfigFile.js';
+import { makeTempDir } from '../testing/tempDir.js';
 
 const hostPair = generateEd25519KeyPair('gateway');
 let home: string;
@@ -25,7 +25,7 @@ const allowed = new Map<string, Buffer>();
 const offered: string[] = [];
 
 beforeAll(async () => {
-  home = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'runcode-e2e-')));
+  home = makeTempDir('runcode-e2e-');
   state = path.join(home, 'Application Support', 'runcode');
   cfg = path.join(home, '.ssh', 'config');
   server = new ssh2.Server({ hostKeys: [hostPair.privateKey] }, (client) => {

@@ -3,19 +3,20 @@
 // and nothing changes), and a write whose pins do not hold in the real `ssh -G` (restored).
 import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { isRuncodeError } from '../errors.js';
 import type { HostEntry } from './hostEntry.js';
 import { SshConfigFile } from './sshConfigFile.js';
 import { parseSshG, pinViolations } from './sshEffectiveConfig.js';
+import { testHostEntry } from '../testing/hostEntry.js';
+import { refusalInfo } from '../testing/refusal.js';
+import { makeTempDir } from '../testing/tempDir.js';
 
 let home: string;
 let state: string;
 let cfg: string;
 beforeEach(() => {
-  home = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'runcode-cfgfault-')));
+  home = makeTempDir('runcode-cfgfault-');
   state = path.join(home, 'state');
   cfg = path.join(home, '.ssh', 'config');
   fs.mkdirSync(path.dirname(cfg), { mode: 0o700 });
@@ -26,24 +27,7 @@ afterEach(() => {
   fs.rmSync(home, { recursive: true, force: true });
 });
 
-const entry = (name: string): HostEntry => ({
-  name,
-  hostName: '127.0.0.1',
-  port: 2222,
-  user: `ws-${name}`,
-  identityFile: path.join(state, 'keys', name),
-  knownHostsFile: path.join(state, 'known_hosts'),
-  hostKeyAlias: `runcode-gateway.${name}`,
-});
-
-async function failure(p: Promise<unknown>): Promise<{ code: string; message: string }> {
-  const e: unknown = await p.then(
-    () => undefined,
-    (err: unknown) => err,
-  );
-  expect(isRuncodeError(e), String(e)).toBe(true);
-  return { code: (e as { code: string }).code, message: (e as Error).message };
-}
+const entry = (name: string): HostEntry => testHostEntry(name, state);
 
 describe('no lost update: a user appends while RunCode writes', () => {
   // Appends one stanza at a time (open, append, close, as `cat >> ~/.ssh/config` does), in
@@ -109,10 +93,10 @@ describe('check before act: preflight', () => {
   const OTHER = 'Host mine\n  User me\n';
   const unchangedAfter = async (why: RegExp, code = 'config_not_writable'): Promise<void> => {
     const f = new SshConfigFile({ path: cfg, stateDir: state });
-    const pre = await failure(f.preflight());
+    const pre = await refusalInfo(f.preflight());
     expect(pre.code).toBe(code);
     expect(pre.message).toMatch(why);
-    const write = await failure(f.apply([entry('a')]));
+    const write = await refusalInfo(f.apply([entry('a')]));
     expect(write.code).toBe(code);
     expect(fs.readFileSync(cfg, 'utf8')).toBe(OTHER);
     expect(fs.existsSync(state)).toBe(false);
@@ -134,7 +118,7 @@ describe('check before act: preflight', () => {
 
   it('broken markers fail preflight with config_markers', async () => {
     fs.writeFileSync(cfg, `${OTHER}# ---- BEGIN RUNCODE\n`);
-    const pre = await failure(new SshConfigFile({ path: cfg, stateDir: state }).preflight());
+    const pre = await refusalInfo(new SshConfigFile({ path: cfg, stateDir: state }).preflight());
     expect(pre.code).toBe('config_markers');
   });
 
@@ -174,7 +158,7 @@ describe('after every write, ssh -G must show our pins', () => {
     const wrapper = path.join(home, 'ssh-forwarding-agent');
     fs.writeFileSync(wrapper, '#!/bin/sh\nexec ssh -o ForwardAgent=yes "$@"\n', { mode: 0o755 });
     const f = new SshConfigFile({ path: cfg, stateDir: state, verify: { ssh: wrapper } });
-    const e = await failure(f.apply([entry('a')]));
+    const e = await refusalInfo(f.apply([entry('a')]));
     expect(e.code).toBe('config_pin_failed');
     expect(e.message).toContain('runcode.a would not use RunCode');
     expect(e.message).toContain('ForwardAgent is yes, not no');
@@ -185,7 +169,7 @@ describe('after every write, ssh -G must show our pins', () => {
     const original = 'Host mine\n  NoSuchKeyword yes\n';
     fs.writeFileSync(cfg, original);
     const f = new SshConfigFile({ path: cfg, stateDir: state });
-    const e = await failure(f.apply([entry('a')]));
+    const e = await refusalInfo(f.apply([entry('a')]));
     expect(e.code).toBe('config_pin_failed');
     expect(e.message).toMatch(/ssh -G runcode\.a failed: .*NoSuchKeyword/i);
     expect(fs.readFileSync(cfg, 'utf8')).toBe(original);

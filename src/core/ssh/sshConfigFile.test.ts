@@ -11,6 +11,8 @@ import { OTHER_USER, otherUserSkipReason, runAsOtherUser } from '../testing/asOt
 import type { HostEntry } from './hostEntry.js';
 import { BEGIN_MARKER, END_MARKER } from './sshConfigBlock.js';
 import { SshConfigFile, defaultSshConfigPath } from './sshConfigFile.js';
+import { testHostEntry } from '../testing/hostEntry.js';
+import { makeTempDir } from '../testing/tempDir.js';
 
 const ROOT = path.resolve(import.meta.dirname, '../../..');
 const MODULE_URL = pathToFileURL(path.join(ROOT, 'src/core/ssh/sshConfigFile.ts')).href;
@@ -19,7 +21,7 @@ let home: string;
 let state: string;
 let cfg: string;
 beforeEach(() => {
-  home = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'runcode-cfg-')));
+  home = makeTempDir('runcode-cfg-');
   state = path.join(home, 'Application Support', 'runcode');
   cfg = path.join(home, '.ssh', 'config');
 });
@@ -29,16 +31,8 @@ afterEach(() => {
   fs.rmSync(home, { recursive: true, force: true });
 });
 
-const entry = (name: string, over: Partial<HostEntry> = {}): HostEntry => ({
-  name,
-  hostName: '127.0.0.1',
-  port: 2222,
-  user: `ws-${name}`,
-  identityFile: path.join(state, 'keys', name),
-  knownHostsFile: path.join(state, 'known_hosts'),
-  hostKeyAlias: 'runcode-gateway',
-  ...over,
-});
+const entry = (name: string, over: Partial<HostEntry> = {}): HostEntry =>
+  testHostEntry(name, state, { hostKeyAlias: 'runcode-gateway', ...over });
 const file = (over: Partial<ConstructorParameters<typeof SshConfigFile>[0]> = {}): SshConfigFile =>
   new SshConfigFile({ path: cfg, stateDir: state, ...over });
 const writeCfg = (text: string | Buffer, mode = 0o600): void => {

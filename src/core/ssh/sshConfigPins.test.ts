@@ -9,6 +9,7 @@ import type { HostEntry } from './hostEntry.js';
 import { setBlock } from './sshConfigBlock.js';
 import { ACCUMULATING, FIXED_PINS, expectedEffective } from './sshConfigPins.js';
 import { accumulatedExtras, parseSshG, pinViolations, runSshG } from './sshEffectiveConfig.js';
+import { testHostEntry } from '../testing/hostEntry.js';
 
 let dir: string;
 beforeAll(async () => {
@@ -68,15 +69,7 @@ const hostileBody = Object.entries(HOSTILE)
   .map(([k, v]) => `  ${k} ${v}\n`)
   .join('');
 
-const entry = (name: string): HostEntry => ({
-  name,
-  hostName: '127.0.0.1',
-  port: 2222,
-  user: `ws-${name}`,
-  identityFile: path.join('/state dir %h', 'keys', name),
-  knownHostsFile: '/state dir %h/known_hosts',
-  hostKeyAlias: `runcode-gateway.${name}`,
-});
+const entry = (name: string): HostEntry => testHostEntry(name, '/state dir %h');
 
 async function effective(file: string, host: string): Promise<string> {
   const r = await runSshG(host, { configPath: file });

@@ -1,16 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import type { HostEntry } from './hostEntry.js';
 import { changedEntries, verificationSample } from './sshConfigVerify.js';
+import { testHostEntry } from '../testing/hostEntry.js';
 
-const entry = (name: string, port = 2222): HostEntry => ({
-  name,
-  hostName: '127.0.0.1',
-  port,
-  user: `ws-${name}`,
-  identityFile: `/state/keys/${name}`,
-  knownHostsFile: '/state/known_hosts',
-  hostKeyAlias: `runcode-gateway.${name}`,
-});
+const entry = (name: string, port = 2222): HostEntry => testHostEntry(name, '/state', { port });
 
 describe('the hosts checked after a write', () => {
   it('are the new and changed ones only', () => {

@@ -1,6 +1,5 @@
 // Each doctor check on its own, judged by the real OpenSSH tools (ssh -G, ssh-keygen -F).
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { KnownHosts } from '../../ssh/knownHosts.js';
@@ -12,22 +11,16 @@ import { knownHostsCheck } from './knownHostsCheck.js';
 import { opensshCheck } from './opensshCheck.js';
 import { runTool } from './runTool.js';
 import { nativeCryptoCheck, tokenStoreCheck } from './sessionChecks.js';
+import { testHostEntry } from '../../testing/hostEntry.js';
+import { makeTempDir } from '../../testing/tempDir.js';
 
 let dir: string;
 beforeAll(() => {
-  dir = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'runcode-doctor-')));
+  dir = makeTempDir('runcode-doctor-');
 });
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
-const entry: HostEntry = {
-  name: 'api',
-  hostName: '127.0.0.1',
-  port: 2222,
-  user: 'ws-api',
-  identityFile: '/state/keys/api',
-  knownHostsFile: '/state/known_hosts',
-  hostKeyAlias: 'runcode-gateway.api',
-};
+const entry: HostEntry = testHostEntry('api', '/state');
 
 async function check(text: string, where: 'own' | 'user') {
   const file = path.join(dir, `config-${Math.random().toString(36).slice(2)}`);
