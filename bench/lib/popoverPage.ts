@@ -37,10 +37,15 @@ export interface OpenList {
    * lists), ms, and how many calls that was.
    */
   harnessWait: { ms: number; calls: number };
+  /** The last harness answer before the first rows painted, ms after navigation start. */
+  lastAnswer: number;
+  /**
+   * Main-thread CPU (thread time, so not inflated by waiting) spent until the first rows were
+   * painted, ms: JavaScript (ours, React's, and the harness's small bridge), layout, style.
+   */
+  cpu: { script: number; layout: number; style: number };
   /** DOMContentLoaded, ms after navigation start (scripts loaded and run). */
   dcl: number;
-  /** The workspaces:list call: reached the router / answer sent, ms after navigation start. */
-  listCall: { start?: number; end?: number };
   close(): Promise<void>;
 }
 
@@ -53,13 +58,15 @@ const ROWS_PAINTED = 'bench:rows-painted';
  * animation frame runs after that frame's paint). The renderer carries no benchmark code.
  */
 const MARK_FIRST_ROWS = `(() => {
+  let painted;
+  window.__benchRowsPainted = new Promise((resolve) => (painted = resolve));
   const seen = new MutationObserver(() => {
     if (!document.querySelector('[role=listitem]')) return;
     seen.disconnect();
     performance.mark('${ROWS_COMMITTED}');
     requestAnimationFrame(() => {
       const ch = new MessageChannel();
-      ch.port1.onmessage = () => performance.mark('${ROWS_PAINTED}');
+      ch.port1.onmessage = () => painted(performance.mark('${ROWS_PAINTED}'));
       ch.port2.postMessage(0);
     });
   });
@@ -74,19 +81,16 @@ export async function openList(
 ): Promise<OpenList> {
   const router = new ScriptedRouter({ workspaces: makeWorkspaces(count) });
   const page = await browser.newPage({ viewport: { width: 360, height: 520 } });
-  const listCall: { start?: number; end?: number } = {};
-  const invoke = router.invoke.bind(router);
-  router.invoke = async (channel, arg) => {
-    if (channel === 'workspaces:list') listCall.start = performance.timeOrigin + performance.now();
-    const result = await invoke(channel, arg);
-    if (channel === 'workspaces:list') listCall.end = performance.timeOrigin + performance.now();
-    return result;
-  };
   await page.addInitScript({ content: MARK_FIRST_ROWS });
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send('Performance.enable', { timeDomain: 'threadTicks' });
   const popover = await openPopover(page as unknown as TestPage, router, opts);
-  await page.waitForFunction((mark) => performance.getEntriesByName(mark).length > 0, ROWS_PAINTED);
+  // Awaits the page's own promise: polling for the mark would add script time of its own.
+  await page.evaluate('window.__benchRowsPainted.then(() => undefined)');
+  const { metrics } = await cdp.send('Performance.getMetrics');
+  await cdp.detach();
+  const metric = (name: string) => (metrics.find((m) => m.name === name)?.value ?? Number.NaN) * 1000;
   const t = await page.evaluate<{
-    origin: number;
     dcl: number;
     committed: number;
     painted: number;
@@ -99,7 +103,6 @@ export async function openList(
       .filter((m) => /^runcode:invoke:.*:start$/.test(m.name))
       .map((m) => [m.name.slice(15, -6), m.startTime, at(m.name.slice(0, -5) + 'end')]);
     return {
-      origin: performance.timeOrigin,
       dcl: performance.getEntriesByType('navigation')[0].domContentLoadedEventEnd,
       committed: at('${ROWS_COMMITTED}'),
       painted: at('${ROWS_PAINTED}'),
@@ -107,8 +110,8 @@ export async function openList(
       calls,
     };
   })()`);
-  const rel = (x: number | undefined) => (x === undefined ? undefined : x - t.origin);
   const list = t.calls.find(([name]) => name === 'workspaces:list');
+  const answers = t.calls.map(([, , end]) => end).filter((end) => end !== undefined && end < t.painted);
   return {
     page,
     popover,
@@ -120,8 +123,13 @@ export async function openList(
     // Only from the first paint (the Loading screen) on: before it the page is busy loading and
     // mounting, so a call in flight then overlaps our own work and is not counted as waiting.
     harnessWait: waitedOn(t.calls, t.fcp ?? t.painted, t.painted),
+    lastAnswer: Math.max(...answers),
+    cpu: {
+      script: metric('ScriptDuration'),
+      layout: metric('LayoutDuration'),
+      style: metric('RecalcStyleDuration'),
+    },
     dcl: t.dcl,
-    listCall: { start: rel(listCall.start), end: rel(listCall.end) },
     close: async () => {
       await popover.close();
       router.dispose();
@@ -182,6 +190,27 @@ export async function keystrokes(list: OpenList, values: string[]): Promise<numb
   })()`);
   if (wrong.length) throw new Error(`the list did not show the filtered rows: ${wrong.join('; ')}`);
   return times;
+}
+
+/**
+ * In the page: `times` pushed workspaces:changed events, each the whole list as new objects (as
+ * core sends it), timed event -> React commit -> layout, ms each.
+ */
+export async function pushedUpdates(list: OpenList, times: number): Promise<number[]> {
+  return list.page.evaluate<number[]>(`(async () => {
+    const rows = await window.runcode.workspacesList();
+    const out = [];
+    for (let i = 0; i < ${times}; i++) {
+      const fresh = rows.map((x) => ({ ...x, updatedAt: new Date(Date.now() + i).toISOString() }));
+      const t0 = performance.now();
+      window.__runcodeDispatch('workspaces:changed', fresh);
+      await Promise.resolve();
+      document.body.getBoundingClientRect();
+      out.push(performance.now() - t0);
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    return out;
+  })()`);
 }
 
 /** Typed one character at a time, then erased one at a time. */
