@@ -12,6 +12,7 @@ import { keyId } from '../keys/keyFileName.js';
 import type { ConnectionRecord, ConnectionStore } from '../state/connectionStore.js';
 import { atomicWrite } from '../fs/atomicWrite.js';
 import fs from 'node:fs/promises';
+import { workspaceOfHostKeyAlias } from '../ssh/sshValues.js';
 
 export interface RepairDeps {
   keys: KeyStore;
@@ -50,8 +51,8 @@ export class ConnectionRepair {
     for (const p of pins) pinned.set(p.alias, [...(pinned.get(p.alias) ?? []), p.key]);
     const names = new Set([...byName.keys(), ...files.keys()]);
     for (const alias of pinned.keys()) {
-      const name = alias.replace(/^runcode-gateway\./, '');
-      if (name !== alias) names.add(name);
+      const name = workspaceOfHostKeyAlias(alias);
+      if (name !== undefined) names.add(name);
     }
     const repaired: string[] = [];
     for (const name of [...names].sort()) {

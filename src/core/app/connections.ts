@@ -19,6 +19,7 @@ import fs from 'node:fs/promises';
 import { withConnectionLock } from '../keys/connectionLock.js';
 import { crashPoint } from '../keys/crashPoint.js';
 import { ConnectionRepair } from './connectionRepair.js';
+import { hostKeyAlias } from '../ssh/sshValues.js';
 
 export interface ConnectionsDeps {
   stateDir: string;
@@ -31,9 +32,6 @@ export interface ConnectionsDeps {
   store: ConnectionStore;
   clock?: Clock;
 }
-
-/** The HostKeyAlias a workspace's pins live under (one per workspace: each pass pins its own). */
-export const hostKeyAlias = (name: string): string => `runcode-gateway.${name}`;
 
 export class Connections {
   private readonly clock: Clock;

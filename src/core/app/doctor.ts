@@ -7,7 +7,7 @@ import { knownHostsPath, ownSshConfigPath, sshConfigArgs } from '../paths.js';
 import { SshConfigFile } from '../ssh/sshConfigFile.js';
 import { unsupportedPins } from '../ssh/sshConfigVerify.js';
 import type { ConnectionRecord } from '../state/connectionStore.js';
-import { hostKeyAlias } from './connections.js';
+import { hostKeyAlias } from '../ssh/sshValues.js';
 import { configFileCheck } from './doctor/configFileCheck.js';
 import { gatewayCheck, keyCheck } from './doctor/connectionChecks.js';
 import { hostConfigCheck } from './doctor/hostConfigCheck.js';

@@ -7,7 +7,7 @@ import type { KnownHosts } from '../ssh/knownHosts.js';
 import type { ConfigPreview, SshConfigFile } from '../ssh/sshConfigFile.js';
 import type { SettingsStore } from '../state/settingsFile.js';
 import type { Connections } from './connections.js';
-import { hostKeyAlias } from './connections.js';
+import { hostKeyAlias } from '../ssh/sshValues.js';
 
 /** The parts of RuncodeApp used here, named rather than picked from RuncodeApp (which imports this). */
 interface App {

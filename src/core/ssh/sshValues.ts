@@ -11,6 +11,7 @@ export { isPort };
 
 /** A HostKeyAlias: the host field of our known_hosts lines. */
 export const HOST_KEY_ALIAS = /^runcode-[a-z0-9][a-z0-9.-]{0,120}$/;
+const WORKSPACE_ALIAS_PREFIX = 'runcode-gateway.';
 const SSH_USER = /^[A-Za-z0-9._][A-Za-z0-9._-]{0,63}$/;
 const LABEL = '[A-Za-z0-9_](?:[A-Za-z0-9_-]{0,62})';
 const HOSTNAME = new RegExp(`^${LABEL}(?:\\.${LABEL})*\\.?$`);
@@ -25,6 +26,16 @@ export function isWorkspaceName(v: unknown): v is string {
 
 export function isHostKeyAlias(v: unknown): v is string {
   return typeof v === 'string' && HOST_KEY_ALIAS.test(v);
+}
+
+/** The HostKeyAlias a workspace's gateway keys are pinned under (one per workspace: each pass pins its own). */
+export function hostKeyAlias(name: string): string {
+  return `${WORKSPACE_ALIAS_PREFIX}${name}`;
+}
+
+/** The workspace whose pins `alias` holds (hostKeyAlias's inverse); undefined for another alias. */
+export function workspaceOfHostKeyAlias(alias: string): string | undefined {
+  return alias.startsWith(WORKSPACE_ALIAS_PREFIX) ? alias.slice(WORKSPACE_ALIAS_PREFIX.length) : undefined;
 }
 
 /** A DNS name or an IPv4/IPv6 literal; never a pattern, a zone id (`%`) or a leading `-`. */
