@@ -10,6 +10,7 @@ import type { ConnectOptions } from '../ssh/sshConnection.js';
 import type { SshTarget } from '../ssh/sshTarget.js';
 import { backoffDelay } from '../backoff.js';
 import type { BackoffOptions } from '../backoff.js';
+import { ClientChannels, endClient } from './clientChannels.js';
 import type { LinkHealth, LinkKeepalive } from './linkKeepalive.js';
 
 export type LinkState = 'connecting' | 'connected' | 'reconnecting' | 'failed';
@@ -54,9 +55,8 @@ export class WorkspaceConnection {
   private cancelRetry: (() => void) | undefined;
   private attempting: AbortController | undefined;
   private readonly waiters = new Set<Waiter>();
-  /** Open channels per client: an old client is ended once its last channel closes. */
-  private readonly channels = new Map<Client, number>();
-  private readonly retiring = new Set<Client>();
+  /** An old client is ended once its last channel closes. */
+  private readonly channels = new ClientChannels();
   /** Why the last connection ended, as the gateway or the socket said it. */
   private dropReason: string | undefined;
   private disposed = false;
@@ -86,8 +86,7 @@ export class WorkspaceConnection {
   /** Opens a direct-tcpip channel to 127.0.0.1:remotePort in the workspace. */
   async forwardOut(srcPort: number, remotePort: number): Promise<ClientChannel> {
     const client = await this.ready();
-    this.channels.set(client, (this.channels.get(client) ?? 0) + 1);
-    const release = once(() => this.release(client));
+    const release = this.channels.hold(client);
     const sent = this.opts.clock.monotonic();
     return new Promise<ClientChannel>((resolve, reject) => {
       client.forwardOut('127.0.0.1', srcPort, '127.0.0.1', remotePort, (err, channel) => {
@@ -120,9 +119,8 @@ export class WorkspaceConnection {
       w.cancel();
       w.reject(gone);
     }
-    const clients = [...this.retiring, ...(this.client ? [this.client] : [])];
+    const clients = [...this.channels.takeRetiring(), ...(this.client ? [this.client] : [])];
     this.client = undefined;
-    this.retiring.clear();
     await Promise.all(clients.map(endClient));
   }
 
@@ -220,7 +218,7 @@ export class WorkspaceConnection {
       unwatch?.();
       this.closed(client, lastError);
     });
-    if (old) this.retire(old);
+    if (old) this.channels.retire(old);
     this.setState('connected', undefined);
     for (const w of [...this.waiters]) {
       w.cancel();
@@ -230,8 +228,7 @@ export class WorkspaceConnection {
   }
 
   private closed(client: Client, lastError: string | undefined): void {
-    this.channels.delete(client);
-    this.retiring.delete(client);
+    this.channels.forget(client);
     if (client !== this.client || this.disposed) return;
     this.client = undefined;
     this.dropReason = lastError
@@ -271,46 +268,10 @@ export class WorkspaceConnection {
     }, delay);
   }
 
-  private retire(client: Client): void {
-    if ((this.channels.get(client) ?? 0) === 0) void endClient(client);
-    else this.retiring.add(client);
-  }
-
-  private release(client: Client): void {
-    const n = (this.channels.get(client) ?? 1) - 1;
-    this.channels.set(client, n);
-    if (n <= 0 && this.retiring.delete(client)) void endClient(client);
-  }
-
   private setState(state: LinkState, reason: string | undefined): void {
     if (state === this.state && reason === this.reason) return;
     this.state = state;
     this.reason = reason;
     this.opts.onState(state, reason);
   }
-}
-
-function once(fn: () => void): () => void {
-  let done = false;
-  return () => {
-    if (done) return;
-    done = true;
-    fn();
-  };
-}
-
-/** Ends politely, then for sure: a dead peer must not keep a socket (or the process) alive. */
-function endClient(client: Client): Promise<void> {
-  return new Promise((resolve) => {
-    const t = setTimeout(() => {
-      client.destroy();
-      resolve();
-    }, 1_000);
-    t.unref();
-    client.once('close', () => {
-      clearTimeout(t);
-      resolve();
-    });
-    client.end();
-  });
 }
