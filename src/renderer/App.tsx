@@ -31,6 +31,22 @@ export function App() {
     return () => window.removeEventListener('keydown', onKey);
   }, [store]);
 
+  useEffect(() => {
+    let off: (() => void) | undefined;
+    let live = true;
+    void store
+      .getState()
+      .init()
+      .then((unsubscribe) => {
+        if (live) off = unsubscribe;
+        else unsubscribe();
+      });
+    return () => {
+      live = false;
+      off?.();
+    };
+  }, [store]);
+
   let screen;
   if (phase === 'loading') {
     screen = (

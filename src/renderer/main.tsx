@@ -1,6 +1,4 @@
-// Entry: one store over `window.runcode`, provided to the component tree. It starts loading as
-// soon as the script runs, so core's answers travel while React mounts the Loading screen (the
-// store lives as long as the page, so its event subscriptions do too).
+// Entry: one store over `window.runcode`, provided to the component tree.
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { api } from './api.js';
@@ -15,7 +13,6 @@ if (!root) throw new Error('index.html has no #root');
 let content;
 try {
   const store = createPopoverStore(api());
-  void store.getState().init();
   content = (
     <StoreContext.Provider value={store}>
       <App />
