@@ -17,6 +17,7 @@ import { RuncodeError, toErrorInfo } from '../errors.js';
 import type { SseEvent } from './sseParser.js';
 import type { SseConnection } from './sseClient.js';
 import { SseClient } from './sseClient.js';
+import { WorkspacePicture } from './workspacePicture.js';
 
 export type FeedMode = 'stream' | 'polling' | 'offline';
 
@@ -64,8 +65,7 @@ export class WorkspaceFeed {
   private readonly backoffMaxMs: number;
   private readonly parse: (json: unknown) => Workspace;
   private readonly listeners = new Emitter<[FeedSnapshot]>();
-  private byId = new Map<string, Workspace>();
-  private list: readonly Workspace[] = [];
+  private readonly picture = new WorkspacePicture();
   private currentMode: FeedMode = 'offline';
   private lastError: RuncodeError | undefined;
   private conn: SseConnection | undefined;
@@ -99,7 +99,7 @@ export class WorkspaceFeed {
   }
 
   get workspaces(): readonly Workspace[] {
-    return this.list;
+    return this.picture.list;
   }
 
   get mode(): FeedMode {
@@ -117,15 +117,15 @@ export class WorkspaceFeed {
   }
 
   get snapshot(): FeedSnapshot {
-    return { workspaces: this.list, mode: this.currentMode, error: this.error };
+    return { workspaces: this.picture.list, mode: this.currentMode, error: this.error };
   }
 
   get(id: string): Workspace | undefined {
-    return this.byId.get(id);
+    return this.picture.get(id);
   }
 
   byName(name: string): Workspace | undefined {
-    return this.list.find((w) => w.name === name);
+    return this.picture.byName(name);
   }
 
   /** Calls `listener` after every change (workspaces, mode or error); returns the unsubscribe. */
@@ -214,19 +214,7 @@ export class WorkspaceFeed {
       this.emit();
       return;
     }
-    if (this.upsert(ws)) {
-      this.rebuild();
-      this.emit();
-    }
-  }
-
-  /** Applies one workspace unless what we hold is newer; true when something changed. */
-  private upsert(ws: Workspace): boolean {
-    const cur = this.byId.get(ws.id);
-    if (cur && Date.parse(cur.updatedAt) > Date.parse(ws.updatedAt)) return false;
-    if (cur && JSON.stringify(cur) === JSON.stringify(ws)) return false;
-    this.byId.set(ws.id, ws);
-    return true;
+    if (this.picture.apply(ws)) this.emit();
   }
 
   private poll(): Promise<void> {
@@ -237,7 +225,7 @@ export class WorkspaceFeed {
       try {
         const list = await this.opts.listWorkspaces();
         if (this.disposed) return;
-        this.replaceAll(list);
+        this.picture.replaceAll(list);
         ok = true;
       } catch (e) {
         if (this.disposed) return;
@@ -255,23 +243,6 @@ export class WorkspaceFeed {
     };
     this.polling = run();
     return this.polling;
-  }
-
-  private replaceAll(list: readonly Workspace[]): void {
-    const next = new Map<string, Workspace>();
-    for (const ws of list) {
-      const cur = this.byId.get(ws.id);
-      // A stream event newer than this answer wins.
-      next.set(ws.id, cur && Date.parse(cur.updatedAt) > Date.parse(ws.updatedAt) ? cur : ws);
-    }
-    this.byId = next;
-    this.rebuild();
-  }
-
-  private rebuild(): void {
-    const next = [...this.byId.values()];
-    // Same content keeps the same array, so a poll that found nothing new notifies nobody.
-    if (JSON.stringify(next) !== JSON.stringify(this.list)) this.list = Object.freeze(next);
   }
 
   private schedule(): void {
