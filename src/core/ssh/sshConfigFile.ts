@@ -16,7 +16,13 @@ import { backupOnce } from './sshConfigBackup.js';
 import type { HostEntry } from './hostEntry.js';
 import { detectEol, locateBlock, readBlock, renderBlock, spliceBlock } from './sshConfigBlock.js';
 import type { VerifyOptions } from './sshConfigVerify.js';
-import { changedEntries, unsupportedPins, verificationSample, verifyPins } from './sshConfigVerify.js';
+import {
+  changedEntries,
+  unsupportedPins,
+  verificationContext,
+  verificationSample,
+  verifyPins,
+} from './sshConfigVerify.js';
 import { checkWritable, probeDirectory } from './sshConfigWritable.js';
 import { unifiedDiff } from './unifiedDiff.js';
 
@@ -70,6 +76,8 @@ const entriesAfter = (m: Mutation, current: () => HostEntry[]): readonly HostEnt
 export class SshConfigFile {
   readonly path: string;
   private readonly stateDir: string;
+  /** The verification context (sshConfigVerify.ts) of the last write `ssh -G` approved. */
+  private verified: string | undefined;
 
   constructor(private readonly options: SshConfigFileOptions) {
     this.stateDir = options.stateDir;
@@ -263,8 +271,14 @@ export class SshConfigFile {
     }
     const changed = changedEntries(previous, next);
     if (changed.length === 0) return;
+    const v = this.options.verify ?? {};
+    // Approved before around the same bytes: a connect or a renewal batch costs no ssh process.
+    const context = verificationContext(out, real, omit, v.ssh);
+    if (context !== undefined && context === this.verified) return;
+    this.verified = undefined;
     try {
-      await verifyPins(real, verificationSample(changed), this.options.verify ?? {}, omit);
+      await verifyPins(real, verificationSample(changed), v, omit);
+      this.verified = context;
     } catch (e) {
       const now = await fs.readFile(real, 'latin1').catch(() => undefined);
       if (raw === undefined && now === out) await fs.rm(real, { force: true });

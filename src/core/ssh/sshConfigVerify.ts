@@ -8,6 +8,7 @@ import path from 'node:path';
 import { RuncodeError } from '../errors.js';
 import type { HostEntry } from './hostEntry.js';
 import { FIXED_PINS } from './sshConfigPins.js';
+import { locateBlock } from './sshConfigBlock.js';
 import { describeViolation, parseSshG, pinViolations, runSshG } from './sshEffectiveConfig.js';
 import { sshAlias } from '../../shared/workspaceName.js';
 
@@ -36,6 +37,26 @@ export function changedEntries(before: readonly HostEntry[], after: readonly Hos
 export function verificationSample(changed: readonly HostEntry[]): HostEntry[] {
   if (changed.length <= 4) return [...changed];
   return [changed[0]!, changed[1]!, changed[changed.length - 2]!, changed[changed.length - 1]!];
+}
+
+/**
+ * What `ssh -G`'s verdict on a write depends on besides our entries: the text around our block,
+ * the pins left out, the ssh binary. Every entry is rendered by the same code from validated
+ * values (see verificationSample), so a later write with the same context gets the same verdict
+ * and need not ask again: its writer keeps the context of the last write ssh -G approved.
+ * Undefined, so every write is asked about, when the text around the block reaches outside the
+ * file (Include, Match exec...: what they read can change while the file does not).
+ */
+export function verificationContext(
+  text: string,
+  where: string,
+  omit: ReadonlySet<string>,
+  ssh = 'ssh',
+): string | undefined {
+  const span = locateBlock(text, where);
+  const around = span ? `${text.slice(0, span.start)}\n${text.slice(span.end)}` : text;
+  if (/^[ \t]*"?(include|match)\b/im.test(around)) return undefined;
+  return JSON.stringify([ssh, [...omit].sort(), around]);
 }
 
 /**
