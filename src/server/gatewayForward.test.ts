@@ -5,9 +5,9 @@ import fs from 'node:fs';
 import http from 'node:http';
 import net from 'node:net';
 import path from 'node:path';
-import ssh2 from 'ssh2';
+import type ssh2 from 'ssh2';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startGatewayFixture } from './testing/gatewayFixture.js';
+import { ssh2Alpha, startGatewayFixture } from './testing/gatewayFixture.js';
 import type { GatewayFixture } from './testing/gatewayFixture.js';
 import { runProcess } from './testing/runProcess.js';
 
@@ -51,19 +51,7 @@ async function retry<T>(fn: () => Promise<T>, ms = 10_000): Promise<T> {
   }
 }
 
-function connectAlpha(): Promise<ssh2.Client> {
-  return new Promise((resolve, reject) => {
-    const conn = new ssh2.Client();
-    conn.on('ready', () => resolve(conn));
-    conn.on('error', reject);
-    conn.connect({
-      host: '127.0.0.1',
-      port: f.gateway.port,
-      username: 'alpha',
-      privateKey: f.client.keyPair.privateKey,
-    });
-  });
-}
+const connectAlpha = () => ssh2Alpha(f);
 
 describe('gateway forwarding', () => {
   it('ssh -N -L reaches an HTTP server on the workspace loopback', async () => {

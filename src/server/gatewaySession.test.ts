@@ -5,9 +5,8 @@ import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import net from 'node:net';
-import ssh2 from 'ssh2';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startGatewayFixture } from './testing/gatewayFixture.js';
+import { ssh2Alpha, startGatewayFixture } from './testing/gatewayFixture.js';
 import type { GatewayFixture } from './testing/gatewayFixture.js';
 import { runProcess } from './testing/runProcess.js';
 import type { SshClientConfig } from './testing/sshClientConfig.js';
@@ -23,21 +22,7 @@ afterAll(async () => {
 const ssh = (c: SshClientConfig, args: string[], input?: string) =>
   runProcess('ssh', ['-F', c.configFile, ...args], { input });
 
-/** An ssh2 client logged in as alpha, for requests OpenSSH cannot be made to send. */
-function ssh2Client(): Promise<ssh2.Client> {
-  return new Promise((resolve, reject) => {
-    const conn = new ssh2.Client();
-    conn.on('ready', () => resolve(conn));
-    conn.on('error', reject);
-    conn.connect({
-      host: '127.0.0.1',
-      port: f.gateway.port,
-      username: 'alpha',
-      privateKey: f.client.keyPair.privateKey,
-      hostVerifier: (key: Buffer) => key.toString('base64') === f.hostPublicKey.split(' ')[1],
-    });
-  });
-}
+const ssh2Client = () => ssh2Alpha(f);
 
 function waitFor(check: () => boolean, what: string, ms = 10_000): Promise<void> {
   return new Promise((resolve, reject) => {

@@ -7,14 +7,9 @@ import { ApiClient } from '../api/apiClient.js';
 import { assertAllowedUrl } from './allowedUrl.js';
 import type { EditorId } from './editorUrl.js';
 import { EDITORS, editorUrl, encodePath } from './editorUrl.js';
+import { EDITOR_TARGET } from '../testing/editorTarget.js';
 
-const T = {
-  name: 'api',
-  workdir: '/home/dev/my project',
-  user: 'ws-api',
-  webIdeUrl: 'https://ide.example.com/ws/api',
-  endpoint: 'https://ide.example.com',
-};
+const T = EDITOR_TARGET;
 
 const EXPECTED: Record<Exclude<EditorId, 'terminal'>, string> = {
   vscode: 'vscode://vscode-remote/ssh-remote+runcode.api/home/dev/my%20project',

@@ -6,6 +6,7 @@ import type { FsProbe } from './findExecutable.js';
 import type { LaunchDeps, SpawnFn } from './launchEditor.js';
 import { commandLine, describeLaunch, launchEditor } from './launchEditor.js';
 import { terminalCommand } from './terminalCommand.js';
+import { EDITOR_TARGET } from '../testing/editorTarget.js';
 
 /** A machine where exactly `files` exist (all executable). */
 const machine = (...files: string[]): FsProbe => ({
@@ -13,13 +14,7 @@ const machine = (...files: string[]): FsProbe => ({
   isExecutable: (p) => files.includes(p),
 });
 
-const T = {
-  name: 'api',
-  workdir: '/home/dev/my project',
-  user: 'ws-api',
-  webIdeUrl: 'https://ide.example.com/ws/api',
-  endpoint: 'https://ide.example.com',
-};
+const T = EDITOR_TARGET;
 
 function recorder(fail?: string) {
   const spawned: { file: string; args: string[]; options: unknown }[] = [];

@@ -1,7 +1,7 @@
 // The three on-disk pieces together, judged by the real OpenSSH client against a real SSH
 // server (ssh2, in this process): a key from KeyStore, the host key pinned by KnownHosts, the
 // block written by SshConfigFile. `ssh -F cfg runcode.NAME cmd` must work with nothing else.
-import { spawn } from 'node:child_process';
+import { runProcess } from '../../server/testing/runProcess.js';
 import fs from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
@@ -63,21 +63,16 @@ afterAll(async () => {
   fs.rmSync(home, { recursive: true, force: true });
 });
 
-function ssh(
+async function ssh(
   host: string,
   command: string,
 ): Promise<{ status: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn('ssh', ['-F', cfg, '-o', 'BatchMode=yes', '-o', 'ConnectTimeout=10', host, command], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.on('error', reject);
-    child.on('close', (status) => resolve({ status, stdout, stderr }));
-  });
+  const r = await runProcess(
+    'ssh',
+    ['-F', cfg, '-o', 'BatchMode=yes', '-o', 'ConnectTimeout=10', host, command],
+    { timeoutMs: 60_000 },
+  );
+  return { status: r.code, stdout: r.stdout, stderr: r.stderr };
 }
 
 describe('key + pin + block, through the real ssh client', () => {

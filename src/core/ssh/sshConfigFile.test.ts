@@ -1,6 +1,6 @@
 // Real files in temp dirs, and the real OpenSSH client (`ssh -G -F`) as the judge of what the
 // written config means.
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -13,6 +13,7 @@ import { BEGIN_MARKER, END_MARKER } from './sshConfigBlock.js';
 import { SshConfigFile, defaultSshConfigPath } from './sshConfigFile.js';
 import { testHostEntry } from '../testing/hostEntry.js';
 import { makeTempDir } from '../testing/tempDir.js';
+import { runProcess } from '../../server/testing/runProcess.js';
 
 const ROOT = path.resolve(import.meta.dirname, '../../..');
 const MODULE_URL = pathToFileURL(path.join(ROOT, 'src/core/ssh/sshConfigFile.ts')).href;
@@ -296,19 +297,12 @@ interface ChildResult {
   stdout: string;
   stderr: string;
 }
-function runChild(code: string, args: string[]): Promise<ChildResult> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', code, ...args], {
-      cwd: ROOT,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.on('error', reject);
-    child.on('close', (status, signal) => resolve({ status, signal, stdout, stderr }));
+async function runChild(code: string, args: string[]): Promise<ChildResult> {
+  const r = await runProcess(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', code, ...args], {
+    cwd: ROOT,
+    timeoutMs: 120_000,
   });
+  return { status: r.code, signal: r.signal, stdout: r.stdout, stderr: r.stderr };
 }
 
 describe('SshConfigFile across processes', () => {

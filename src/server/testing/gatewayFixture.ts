@@ -4,6 +4,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import ssh2 from 'ssh2';
 import { startGateway } from '../gateway.js';
 import type { Gateway, GatewayOptions } from '../gateway.js';
 import { ensureHostKey } from '../hostKey.js';
@@ -76,4 +77,20 @@ export async function startGatewayFixture(
       fs.rmSync(root, { recursive: true, force: true });
     },
   };
+}
+
+/** An ssh2 client logged in to `f`'s gateway as alpha (its gateway key checked), for requests OpenSSH cannot be made to send. */
+export function ssh2Alpha(f: GatewayFixture): Promise<ssh2.Client> {
+  return new Promise((resolve, reject) => {
+    const conn = new ssh2.Client();
+    conn.on('ready', () => resolve(conn));
+    conn.on('error', reject);
+    conn.connect({
+      host: '127.0.0.1',
+      port: f.gateway.port,
+      username: 'alpha',
+      privateKey: f.client.keyPair.privateKey,
+      hostVerifier: (key: Buffer) => key.toString('base64') === f.hostPublicKey.split(' ')[1],
+    });
+  });
 }
