@@ -12,6 +12,7 @@ import type { LocalServerProcess } from '../testing/localServerProcess.js';
 import { startLocalServerProcess } from '../testing/localServerProcess.js';
 import type { ForwardInfo } from './forward.js';
 import { ForwardManager } from './forwardManager.js';
+import { until } from '../testing/until.js';
 
 let srv: LocalServerProcess;
 let api: ApiClient;
@@ -46,22 +47,6 @@ function get(port: number): Promise<string> {
       })
       .on('error', reject);
   });
-}
-
-async function until<T>(
-  what: string,
-  fn: () => Promise<T | undefined> | T | undefined,
-  ms = 10_000,
-): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await Promise.resolve()
-      .then(fn)
-      .catch(() => undefined);
-    if (v !== undefined) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
 }
 
 describe('forwards against runcode server', () => {

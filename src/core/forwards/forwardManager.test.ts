@@ -9,6 +9,7 @@ import { ForwardManager } from './forwardManager.js';
 import type { ForwardEvent } from './forwardManager.js';
 import { startGatewayHost } from './testing/gatewayHostProcess.js';
 import type { GatewayHost } from './testing/gatewayHostProcess.js';
+import { until } from '../testing/until.js';
 
 const DEMO = 'hello from the demo workspace';
 
@@ -32,24 +33,6 @@ function get(port: number, path = '/'): Promise<{ status: number; body: string }
     req.on('timeout', () => req.destroy(new Error('timeout')));
     req.on('error', reject);
   });
-}
-
-async function until<T>(
-  what: string,
-  fn: () => Promise<T | undefined> | T | undefined,
-  ms = 10_000,
-): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    try {
-      const v = await fn();
-      if (v !== undefined) return v;
-    } catch {
-      // not yet
-    }
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
 }
 
 /** A manager whose target is the gateway host's demo workspace, with a fresh pass per target request. */
