@@ -18,6 +18,24 @@ export interface BridgeHooks {
 
 const EARLY_LIMIT = 256 * 1024;
 
+/**
+ * What a channel keeps for a local reader slower than the workspace (a paused browser tab, a
+ * client on a loaded machine). pipe() pauses the channel when the socket's write() says full,
+ * but ssh2 keeps granting the workspace window until the channel's own buffer reaches its high
+ * water mark: 2 MiB, on top of the 2 MiB window already granted, so up to ~4 MiB a channel.
+ * With this mark the window stops being topped up as soon as this much waits, so what the
+ * workspace may still send is what it was granted: ~2 MiB a channel, half as much, and
+ * nothing changes while the reader keeps up (a flowing channel buffers nothing).
+ */
+export const CHANNEL_BUFFER = 64 * 1024;
+
+/** Lowers the channel's readable high water mark (ssh2 sets it to its whole window). */
+function capBuffer(ch: ClientChannel): void {
+  const state = (ch as unknown as { _readableState?: { highWaterMark?: unknown } })._readableState;
+  if (state && typeof state.highWaterMark === 'number' && state.highWaterMark > CHANNEL_BUFFER)
+    state.highWaterMark = CHANNEL_BUFFER;
+}
+
 export function bridgeSocket(sock: net.Socket, open: Promise<ClientChannel>, hooks: BridgeHooks): void {
   let channel: ClientChannel | undefined;
   const early: Buffer[] = [];
@@ -42,6 +60,7 @@ export function bridgeSocket(sock: net.Socket, open: Promise<ClientChannel>, hoo
         return;
       }
       channel = ch;
+      capBuffer(ch);
       hooks.onOpen?.();
       // Stop the early reader without losing a chunk: pause first, then hand over to pipe.
       sock.pause();
