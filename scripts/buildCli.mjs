@@ -4,6 +4,8 @@
 // each command's code still runs only when that command does (esbuild keeps the lazy imports of
 // src/cli/index.ts lazy). Native code stays outside: the keychain binding, ssh2's optional
 // cpu-features, and ssh2's crypto binding (loaded from node_modules, next to the repo's dist/).
+import { createHash } from 'node:crypto';
+import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
@@ -31,7 +33,11 @@ const nativeAddons = {
 };
 
 await build({
-  entryPoints: { runcode: path.join(root, 'src', 'cli', 'index.ts') },
+  entryPoints: {
+    runcode: path.join(root, 'src', 'cli', 'index.ts'),
+    // Also an entry of its own: bin/runcode hands `exec` to it when exec.cjs's fast path did not run.
+    execCommand: path.join(root, 'src', 'cli', 'commands', 'execCommand.ts'),
+  },
   outdir,
   // Chunks per command: `--help` parses a few KiB, `exec` what exec needs, not all 2.6 MB.
   splitting: true,
@@ -57,3 +63,41 @@ await build({
   legalComments: 'none',
   logLevel: 'warning',
 });
+
+// `runcode exec`'s fast path alone (src/cli/execFastPath.ts) as one CommonJS file, which bin/runcode
+// compiles with V8's code cache (src/cli/codeCache.ts): Node 20 has no compile cache for ES
+// modules, and compiling ssh2 from source was a large share of every agent's call. The first line
+// names this exact build, so a cache is never used with other code than it was made from.
+const fast = await build({
+  entryPoints: [path.join(root, 'src', 'cli', 'execFastPath.ts')],
+  write: false,
+  outfile: path.join(outdir, 'exec.cjs'),
+  bundle: true,
+  platform: 'node',
+  format: 'cjs',
+  target: 'node20',
+  external: ['@napi-rs/keyring', 'cpu-features'],
+  plugins: [
+    nativeAddons,
+    {
+      // vm.Script code has no loader for import(): the fast path must not need one.
+      name: 'no-dynamic-import',
+      setup(b) {
+        b.onResolve({ filter: /.*/ }, (args) =>
+          args.kind === 'dynamic-import'
+            ? {
+                errors: [
+                  { text: `exec.cjs must not import() anything (${args.path} from ${args.importer})` },
+                ],
+              }
+            : undefined,
+        );
+      },
+    },
+  ],
+  legalComments: 'none',
+  logLevel: 'warning',
+});
+const code = fast.outputFiles[0].text;
+const id = createHash('sha256').update(code).digest('hex').slice(0, 32);
+fs.writeFileSync(path.join(outdir, 'exec.cjs'), `// runcode-build ${id}\n${code}`);

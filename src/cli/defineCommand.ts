@@ -4,13 +4,13 @@
 // (set RUNCODE_DEBUG=1 for one). Everything echoed is escaped and cut (displayText.ts).
 import { parseArgs } from 'node:util';
 import type { ParseArgsConfig } from 'node:util';
-import { isRuncodeError } from '../core/errors.js';
 import { closest } from './didYouMean.js';
 import { messageLine, shown } from './displayText.js';
+import { reportError, UsageError } from './reportError.js';
+
+export { reportError, UsageError };
 
 type Options = NonNullable<ParseArgsConfig['options']>;
-
-export class UsageError extends Error {}
 
 export interface CommandSpec<O extends Options> {
   name: string;
@@ -72,14 +72,18 @@ export function defineCommand<O extends Options>(spec: CommandSpec<O>): (argv: s
     try {
       return await spec.run({ values, positionals, rest });
     } catch (e) {
-      // Into the CLI's log as well (loaded only on failure: a command that succeeds pays nothing).
-      await import('../core/logs/processLog.js').then(
-        (m) => m.tryLog('cli', 'error', `runcode ${spec.name}:`, e),
-        () => undefined,
-      );
+      await logCommandError(spec.name, e);
       return reportError(spec.name, e);
     }
   };
+}
+
+/** Into the CLI's log as well (loaded only on failure: a command that succeeds pays nothing). */
+export async function logCommandError(command: string, e: unknown): Promise<void> {
+  await import('../core/logs/processLog.js').then(
+    (m) => m.tryLog('cli', 'error', `runcode ${command}:`, e),
+    () => undefined,
+  );
 }
 
 /** parseArgs's own errors, in our words: the flag escaped, and a did-you-mean for a typo. */
@@ -104,21 +108,6 @@ export function parseArgsMessage(e: unknown, options: Options): string {
     if (/does not take an argument/.test(message)) return `${shown(flag.split('=')[0]!)} takes no value`;
   }
   return message;
-}
-
-export function reportError(command: string, e: unknown): number {
-  if (e instanceof UsageError) {
-    process.stderr.write(`runcode ${command}: ${messageLine(e.message)}\n`);
-    return 2;
-  }
-  if (isRuncodeError(e)) {
-    process.stderr.write(`runcode: ${messageLine(e.message)}\n`);
-  } else {
-    const message = e instanceof Error ? e.message : String(e);
-    process.stderr.write(`runcode ${command}: unexpected error: ${messageLine(message)}\n`);
-  }
-  if (process.env.RUNCODE_DEBUG && e instanceof Error && e.stack) process.stderr.write(`${e.stack}\n`);
-  return 1;
 }
 
 /** Progress for anything that waits: stderr, so stdout stays clean for scripts. */
