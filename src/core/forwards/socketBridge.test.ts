@@ -7,6 +7,7 @@ import ssh2 from 'ssh2';
 import type { ClientChannel } from 'ssh2';
 import { afterEach, describe, expect, it } from 'vitest';
 import { generateEd25519KeyPair } from '../ssh/opensshKey.js';
+import { until } from '../testing/until.js';
 import { CHANNEL_BUFFER, bridgeSocket } from './socketBridge.js';
 
 /** ssh2's window per channel (its MAX_WINDOW): what the workspace may send before an adjust. */
@@ -20,14 +21,6 @@ const cleanups: Array<() => void> = [];
 afterEach(() => {
   for (const c of cleanups.splice(0)) c();
 });
-
-async function until(what: string, ok: () => boolean, ms = 60_000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!ok()) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
 
 const listening = (server: net.Server): Promise<number> =>
   new Promise((resolve) =>
@@ -85,7 +78,8 @@ describe('a local reader slower than the workspace', () => {
     // The workspace has sent all it was granted: no window adjust came after the channel filled.
     await until(
       'the workspace to use up its window',
-      () => channel !== undefined && windowLeft(channel) === 0,
+      () => (channel && windowLeft(channel) === 0) || undefined,
+      60_000,
     );
     const ch = channel!;
     expect(ch.isPaused()).toBe(true);
@@ -98,6 +92,6 @@ describe('a local reader slower than the workspace', () => {
     let got = 0;
     reader.on('data', (b: Buffer) => (got += b.length));
     reader.resume();
-    await until('the stream to flow again', () => got > held + 4 * WINDOW);
+    await until('the stream to flow again', () => got > held + 4 * WINDOW || undefined, 60_000);
   });
 });
