@@ -15,7 +15,10 @@ import { runProcess } from '../server/testing/runProcess.js';
 import type { CliSandbox, CliServer } from './testing/cliSandbox.js';
 import { startCliWorld, stopCliWorld } from './testing/cliWorld.js';
 
-const TTL_S = 4;
+// Long enough that a connect and a crashed connect, with no agent renewing, fit in one pass even on
+// a loaded machine (4 s did not: "right after the kill" found the pass expired); "a lifetime later"
+// waits on the record's times, not a multiple of this.
+const TTL_S = 12;
 let server: CliServer;
 let b: CliSandbox;
 
@@ -30,7 +33,7 @@ const keysDir = () => path.join(b.stateDir, 'keys');
 const record = () =>
   (
     JSON.parse(fs.readFileSync(path.join(b.stateDir, 'connections.json'), 'utf8')) as {
-      connections: { name: string; publicKey: string }[];
+      connections: { name: string; publicKey: string; issuedAt: string; pass: { expiresAt: string } }[];
     }
   ).connections.find((c) => c.name === 'api');
 
@@ -43,6 +46,22 @@ function expectOneTruth(): void {
   expect(fs.readFileSync(b.ownSshConfig, 'utf8')).toContain(
     new KeyStore(b.stateDir).paths('api', rec!.publicKey).privateKeyPath,
   );
+}
+
+/** When the pass the record names now expires. */
+const passExpiry = () => Date.parse(record()!.pass.expiresAt);
+
+/**
+ * Waits out the pass that expires at `expiry`, then for the agent's first renewal after it (the
+ * record names a pass issued later): from then on only the agent's renewals can let ssh in.
+ */
+async function pastThePass(expiry: number): Promise<void> {
+  await sleep(Math.max(0, expiry - Date.now() + 250));
+  const deadline = Date.now() + 60_000;
+  while (Date.parse(record()!.issuedAt) <= expiry) {
+    if (Date.now() > deadline) throw new Error('the agent renewed no pass after the old one expired');
+    await sleep(100);
+  }
 }
 
 async function sshOk(label: string, extra: string[] = []): Promise<void> {
@@ -65,7 +84,7 @@ describe.sequential('one connection, one truth', () => {
   it('5 concurrent connects x 20 rounds with the agent running: one key, the recorded one, and ssh works every time', async () => {
     const agent = b.spawn(['agent']);
     try {
-      await agent.waitForStderr(/keeping \d+ workspace pass\(es\) fresh/);
+      await agent.waitForStderr(/keeping \d+ workspace pass\(es\) fresh/, 60_000);
       for (let round = 1; round <= 20; round++) {
         const runs = await Promise.all(
           Array.from({ length: 5 }, () => b.run(['connect', 'api'], { timeoutMs: 120_000 })),
@@ -76,9 +95,9 @@ describe.sequential('one connection, one truth', () => {
         expectOneTruth();
         await sshOk(`round ${round}`);
       }
-      // Past a whole pass lifetime: only the agent's renewals of the recorded key keep ssh working.
-      await sleep(TTL_S * 1000 * 2);
-      await sshOk('after two pass lifetimes');
+      // Past the last round's pass (the latest): only the agent's renewals of the recorded key keep ssh working.
+      await pastThePass(passExpiry());
+      await sshOk('after a pass lifetime');
       expectOneTruth();
     } finally {
       await agent.stop();
@@ -91,6 +110,7 @@ describe.sequential('one connection, one truth', () => {
     async (step) => {
       expect((await b.run(['connect', 'api'])).code).toBe(0);
       const before = record()!.publicKey;
+      const expiryAtKill = passExpiry();
       const crashed = await runCrashing(step);
       expect(crashed.signal).toBe('SIGKILL');
       // A record switches in one rename: it names either the old key or the new one, and that key is there.
@@ -116,14 +136,14 @@ describe.sequential('one connection, one truth', () => {
 
       const agent = b.spawn(['agent']);
       try {
-        await agent.waitForStderr(/repaired what an interrupted run left: api/);
-        await agent.waitForStderr(/keeping 1 workspace pass\(es\) fresh/);
+        await agent.waitForStderr(/repaired what an interrupted run left: api/, 60_000);
+        await agent.waitForStderr(/keeping 1 workspace pass\(es\) fresh/, 60_000);
         expectOneTruth();
         for (const o of granted) {
           const r = await sshWithKey(o);
           expect(`${r.code} ${r.stderr}`).toMatch(/^255 .*Permission denied \(publickey\)/s);
         }
-        await sleep(TTL_S * 1000 * 1.5);
+        await pastThePass(Math.max(expiryAtKill, passExpiry()));
         await sshOk(`a pass lifetime after the kill at ${step}`);
         const doctor = await b.run(['doctor']);
         expect(doctor.stdout).toMatch(/^ok\s+Key for api: /m);
@@ -137,14 +157,14 @@ describe.sequential('one connection, one truth', () => {
   it('kill -9 after the record step with the agent running: the agent heals the entry and the old key at once', async () => {
     const agent = b.spawn(['agent']);
     try {
-      await agent.waitForStderr(/keeping 1 workspace pass\(es\) fresh/);
+      await agent.waitForStderr(/keeping 1 workspace pass\(es\) fresh/, 60_000);
       const crashed = await runCrashing('record');
       expect(crashed.signal).toBe('SIGKILL');
       // The agent sees connections.json change and heals under the lock (no restart needed).
       const deadline = Date.now() + 60_000;
       while (fs.readdirSync(keysDir()).length !== 2 && Date.now() < deadline) await sleep(100);
       expectOneTruth();
-      await sleep(TTL_S * 1000 * 1.5);
+      await pastThePass(passExpiry());
       await sshOk('a pass lifetime after the kill, agent running');
     } finally {
       await agent.stop();
