@@ -19,6 +19,7 @@ import fs from 'node:fs/promises';
 import { withConnectionLock } from '../keys/connectionLock.js';
 import { crashPoint } from '../keys/crashPoint.js';
 import { ConnectionRepair } from './connectionRepair.js';
+import { RenewalBatch } from './renewalBatch.js';
 import { hostKeyAlias } from '../ssh/sshValues.js';
 
 export interface ConnectionsDeps {
@@ -35,15 +36,14 @@ export interface ConnectionsDeps {
 
 export class Connections {
   private readonly clock: Clock;
-  /** Records renewed with `deferWrite`, not yet in connections.json (see flushRenewals). */
-  private readonly renewed = new Map<string, ConnectionRecord>();
-  /** connections.json as read once for the current refresh batch. */
-  private batchRead: Promise<Map<string, ConnectionRecord>> | undefined;
+  /** Renewals with `deferWrite`, written together by flushRenewals. */
+  private readonly batch: RenewalBatch;
 
   private readonly repair: ConnectionRepair;
 
   constructor(private readonly d: ConnectionsDeps) {
     this.clock = d.clock ?? systemClock;
+    this.batch = new RenewalBatch(d.store);
     this.repair = new ConnectionRepair({
       keys: d.keys,
       knownHosts: d.knownHosts,
@@ -61,12 +61,12 @@ export class Connections {
 
   /** The records, with renewals not yet written laid over them. */
   async list(): Promise<ConnectionRecord[]> {
-    return (await this.d.store.all()).map((c) => this.latest(c));
+    return (await this.d.store.all()).map((c) => this.batch.latest(c));
   }
 
   async get(name: string): Promise<ConnectionRecord | undefined> {
     const rec = await this.d.store.get(name);
-    return rec && this.latest(rec);
+    return rec && this.batch.latest(rec);
   }
 
   /** The ssh config entry for a connection: its IdentityFile is the key the record names. */
@@ -136,7 +136,7 @@ export class Connections {
       throw e;
     }
     crashPoint('pin');
-    this.renewed.delete(ws.name);
+    this.batch.drop(ws.name);
     await this.d.store.put(rec);
     crashPoint('record');
     // Someone is waiting on this connect: write now, not after the coalescing window (that is
@@ -158,7 +158,7 @@ export class Connections {
     name: string,
     opts: { deferWrite?: boolean } = {},
   ): Promise<{ times: PassTimes; entryChanged: boolean; record: ConnectionRecord }> {
-    let rec = opts.deferWrite ? await this.batchRecord(name) : await this.get(name);
+    let rec = opts.deferWrite ? await this.batch.record(name) : await this.get(name);
     if (!rec)
       throw new RuncodeError('not_connected', `${name} is not connected; run \`runcode connect ${name}\``);
     if (!(await exists(this.d.keys.paths(name, rec.publicKey).privateKeyPath))) {
@@ -175,45 +175,22 @@ export class Connections {
     validateHostEntry(entry);
     if (!sameKeys(rec.pass.hostKeys, pass.hostKeys))
       await this.d.knownHosts.pin(hostKeyAlias(name), pass.hostKeys);
-    if (opts.deferWrite) this.renewed.set(name, next);
+    if (opts.deferWrite) this.batch.hold(next);
     else await this.d.store.put(next);
     const entryChanged = JSON.stringify(entry) !== JSON.stringify(this.entry(rec));
     return { times: passTimes(next), entryChanged, record: next };
   }
 
   /**
-   * Writes the records that renewals with `deferWrite` changed, in one update, and lets the next
-   * batch read the file afresh. Rewriting connections.json once per renewal costs O(records) each
-   * (read, validate, write), O(records^2) a batch: 500 workspaces renewed at ~15 a second.
+   * Writes the records that renewals with `deferWrite` changed, in one update (renewalBatch.ts
+   * says why), and lets the next batch read the file afresh. Resolves with the records written.
    */
   async flushRenewals(): Promise<ConnectionRecord[]> {
-    this.batchRead = undefined;
-    if (this.renewed.size === 0) return [];
-    const records = [...this.renewed.values()];
-    this.renewed.clear();
-    let stale: ConnectionRecord[];
-    try {
-      stale = await this.d.store.replaceMany(records);
-    } catch (e) {
-      // Kept for the next flush, unless a later renewal replaced them meanwhile.
-      for (const r of records) if (!this.renewed.has(r.name)) this.renewed.set(r.name, r);
-      throw e;
-    }
+    const { written, stale } = await this.batch.flush();
     // Reconnected with another key or disconnected while renewing: the pass just renewed is for
     // a key no record names (its files are gone or going), so it must not outlive the batch.
     await Promise.all(stale.map((r) => this.revokeQuietly(r.workspaceId, r.publicKey)));
-    return records.filter((r) => !stale.includes(r));
-  }
-
-  private latest(rec: ConnectionRecord): ConnectionRecord {
-    const r = this.renewed.get(rec.name);
-    return r && r.publicKey === rec.publicKey ? r : rec;
-  }
-
-  /** A record for a renewal in a batch: connections.json is read once per batch, not per workspace. */
-  private async batchRecord(name: string): Promise<ConnectionRecord | undefined> {
-    this.batchRead ??= this.d.store.all().then((all) => new Map(all.map((c) => [c.name, c])));
-    return this.renewed.get(name) ?? (await this.batchRead).get(name);
+    return written;
   }
 
   /**
@@ -223,7 +200,7 @@ export class Connections {
   async disconnect(name: string, opts: { revoke?: boolean } = {}): Promise<void> {
     await this.lock(name, async () => {
       const rec = await this.d.store.get(name);
-      this.renewed.delete(name);
+      this.batch.drop(name);
       if (rec && opts.revoke !== false) await this.revokeQuietly(rec.workspaceId, rec.publicKey);
       await this.d.store.remove(name);
       // As in connect: someone is waiting, so no coalescing window.
@@ -244,8 +221,7 @@ export class Connections {
     // Check before acting: a config we could not clean up (broken markers, read-only) fails here,
     // before any pass is revoked, so "nothing was changed" is true.
     const [all] = await Promise.all([this.d.store.all(), this.d.preflight()]);
-    this.renewed.clear();
-    this.batchRead = undefined;
+    this.batch.clear();
     if (opts.revoke !== false)
       await Promise.all(all.map((r) => this.revokeQuietly(r.workspaceId, r.publicKey)));
     // Both files: our own emptied, the user's block removed (opted in or a stale one).
