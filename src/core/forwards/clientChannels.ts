@@ -7,6 +7,14 @@ export class ClientChannels {
   private readonly open = new Map<Client, number>();
   private readonly retiring = new Set<Client>();
 
+  /** `onIdle`: the last channel of a client that is not retiring closed. */
+  constructor(private readonly onIdle: (client: Client) => void = () => undefined) {}
+
+  /** Channels open on `client`. */
+  count(client: Client): number {
+    return this.open.get(client) ?? 0;
+  }
+
   /** Counts a channel on `client`; the returned release (safe to call twice) uncounts it. */
   hold(client: Client): () => void {
     this.open.set(client, (this.open.get(client) ?? 0) + 1);
@@ -35,7 +43,9 @@ export class ClientChannels {
   private release(client: Client): void {
     const n = (this.open.get(client) ?? 1) - 1;
     this.open.set(client, n);
-    if (n <= 0 && this.retiring.delete(client)) void endClient(client);
+    if (n > 0) return;
+    if (this.retiring.delete(client)) void endClient(client);
+    else this.onIdle(client);
   }
 }
 

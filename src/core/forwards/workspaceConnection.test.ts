@@ -11,6 +11,19 @@ const target: SshTarget = { host: '127.0.0.1', port: 1, user: 'u', privateKey: '
 
 class FakeClient extends EventEmitter {
   ended = false;
+  /** Channels opened on this client (each an emitter the test closes). */
+  readonly opened: EventEmitter[] = [];
+  forwardOut(
+    _a: string,
+    _b: number,
+    _c: string,
+    _d: number,
+    cb: (e: Error | undefined, ch: unknown) => void,
+  ): void {
+    const ch = new EventEmitter();
+    this.opened.push(ch);
+    cb(undefined, ch);
+  }
   end(): void {
     this.ended = true;
     this.emit('close');
@@ -20,7 +33,7 @@ class FakeClient extends EventEmitter {
   }
 }
 
-function setup(outcomes: Array<'ok' | RuncodeError>) {
+function setup(outcomes: Array<'ok' | RuncodeError>, idleCloseMs?: number) {
   const clock = new FakeClock();
   const states: Array<[LinkState, string | undefined]> = [];
   const clients: FakeClient[] = [];
@@ -43,6 +56,7 @@ function setup(outcomes: Array<'ok' | RuncodeError>) {
     waitMs: 5_000,
     readyTimeoutMs: 1_000,
     connect,
+    ...(idleCloseMs !== undefined ? { idleCloseMs } : {}),
   });
   return { clock, states, clients, attemptsAt, link };
 }
@@ -82,6 +96,32 @@ describe('WorkspaceConnection', () => {
     await t.clock.advance(500);
     expect(t.states.at(-1)![0]).toBe('connected');
     expect(t.clients).toHaveLength(2);
+    await t.link.dispose();
+  });
+
+  it('a connection that carries no channel for idleCloseMs is closed, quietly, and reopened on demand', async () => {
+    const t = setup([], 60_000);
+    t.link.start();
+    await t.clock.advance(0);
+    const ch = await t.link.forwardOut(1, 80);
+    await t.clock.advance(120_000);
+    expect(t.clients[0]!.ended).toBe(false); // a channel is open: not idle
+    (ch as unknown as EventEmitter).emit('close');
+    await t.clock.advance(59_000);
+    expect(t.clients[0]!.ended).toBe(false);
+    await t.clock.advance(2_000);
+    expect(t.clients[0]!.ended).toBe(true);
+    // Not a drop: no reconnecting state, no retry on its own.
+    expect(t.states).toEqual([['connected', undefined]]);
+    await t.clock.advance(600_000);
+    expect(t.attemptsAt).toHaveLength(1);
+    // The next local connection opens a new one.
+    const next = t.link.forwardOut(1, 80);
+    await t.clock.advance(0);
+    await next;
+    expect(t.clients).toHaveLength(2);
+    expect(t.clients[1]!.opened).toHaveLength(1);
+    expect(t.states).toEqual([['connected', undefined]]);
     await t.link.dispose();
   });
 

@@ -33,12 +33,18 @@ export interface WorkspaceConnectionOptions {
   onRoundTrip?(ms: number): void;
   /** The keepalive shared by all connections; without it, ssh2's own (one timer per connection). */
   keepalive?: LinkKeepalive;
+  /**
+   * A connection that carries no channel for this long is closed, and the next local connection
+   * opens a new one (a handshake before its first byte). Default 5 minutes; 0 keeps it open.
+   */
+  idleCloseMs?: number;
 }
 
 /** Failures that retrying soon will not fix by itself: shown as `failed` (we still retry on backoff). */
 const LASTING = new Set(['host_key_mismatch', 'host_key_missing', 'host_key_invalid', 'auth_refused']);
 /** A new local connection may trigger an early attempt, but not more often than this. */
 const MIN_ATTEMPT_GAP_MS = 1_000;
+const IDLE_CLOSE_MS = 5 * 60_000;
 
 interface Waiter {
   resolve(c: Client): void;
@@ -56,7 +62,9 @@ export class WorkspaceConnection {
   private attempting: AbortController | undefined;
   private readonly waiters = new Set<Waiter>();
   /** An old client is ended once its last channel closes. */
-  private readonly channels = new ClientChannels();
+  private readonly channels = new ClientChannels((client) => this.idleWatch(client));
+  /** Closes the current connection once it has carried no channel for idleCloseMs. */
+  private cancelIdle: (() => void) | undefined;
   /** Why the last connection ended, as the gateway or the socket said it. */
   private dropReason: string | undefined;
   private disposed = false;
@@ -86,6 +94,7 @@ export class WorkspaceConnection {
   /** Opens a direct-tcpip channel to 127.0.0.1:remotePort in the workspace. */
   async forwardOut(srcPort: number, remotePort: number): Promise<ClientChannel> {
     const client = await this.ready();
+    this.stopIdleWatch();
     const release = this.channels.hold(client);
     const sent = this.opts.clock.monotonic();
     return new Promise<ClientChannel>((resolve, reject) => {
@@ -112,6 +121,7 @@ export class WorkspaceConnection {
   async dispose(): Promise<void> {
     if (this.disposed) return;
     this.disposed = true;
+    this.stopIdleWatch();
     this.cancelRetry?.();
     this.attempting?.abort();
     const gone = new RuncodeError('forward_stopped', 'the forward was stopped');
@@ -219,6 +229,7 @@ export class WorkspaceConnection {
       this.closed(client, lastError);
     });
     if (old) this.channels.retire(old);
+    this.idleWatch(client);
     this.setState('connected', undefined);
     for (const w of [...this.waiters]) {
       w.cancel();
@@ -230,6 +241,7 @@ export class WorkspaceConnection {
   private closed(client: Client, lastError: string | undefined): void {
     this.channels.forget(client);
     if (client !== this.client || this.disposed) return;
+    this.stopIdleWatch();
     this.client = undefined;
     this.dropReason = lastError
       ? `the gateway connection ended: ${lastError}`
@@ -266,6 +278,28 @@ export class WorkspaceConnection {
       this.cancelRetry = undefined;
       this.attempt();
     }, delay);
+  }
+
+  /**
+   * The current connection carries no channel: it is closed after idleCloseMs unless one opens.
+   * That is not a drop: the state stays (the forwards still work), nothing retries, and the next
+   * forwardOut connects again through ready().
+   */
+  private idleWatch(client: Client): void {
+    const ms = this.opts.idleCloseMs ?? IDLE_CLOSE_MS;
+    if (ms <= 0 || client !== this.client || this.channels.count(client) > 0) return;
+    this.stopIdleWatch();
+    this.cancelIdle = this.opts.clock.setTimer(() => {
+      this.cancelIdle = undefined;
+      if (client !== this.client || this.channels.count(client) > 0 || this.disposed) return;
+      this.client = undefined;
+      void endClient(client);
+    }, ms);
+  }
+
+  private stopIdleWatch(): void {
+    this.cancelIdle?.();
+    this.cancelIdle = undefined;
   }
 
   private setState(state: LinkState, reason: string | undefined): void {
