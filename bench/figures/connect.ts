@@ -7,9 +7,11 @@
 //   npm run bench -- connect [--connect-rounds 30]
 import '../lib/quietHome.js';
 import { spawn } from 'node:child_process';
+import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { ConnectionsDeps } from '../../src/core/app/connections.js';
 import { ownSshConfigPath } from '../../src/core/paths.js';
+import { atomicWrite } from '../../src/core/fs/atomicWrite.js';
 import { generateEd25519KeyPair } from '../../src/core/ssh/opensshKey.js';
 import { benchCore, startAll, startLocalServer, workspaceDefs } from '../lib/localServer.js';
 import type { Measure, Row } from '../lib/report.js';
@@ -25,6 +27,9 @@ const PARTS = [
 type Part = (typeof PARTS)[number];
 
 type Spans = Map<Part, Array<[number, number]>>;
+
+/** The files a connect replaces durably: key, .pub, known_hosts pin, connections.json, ssh config. */
+const DURABLE_WRITES = 5;
 
 /** Replaces obj[method] with a version that records when each call ran, under `part`. */
 function timed<T extends object>(obj: T, method: keyof T & string, part: Part, spans: Spans): void {
@@ -100,6 +105,7 @@ export async function connectFigures(): Promise<Row[]> {
       ssh: [] as number[],
       refSsh: [] as number[],
       keygen: [] as number[],
+      disk: [] as number[],
       other: [] as number[],
       ...Object.fromEntries(PARTS.map((p) => [p, [] as number[]])),
     } as Record<string, number[]>;
@@ -127,12 +133,19 @@ export async function connectFigures(): Promise<Row[]> {
       const k0 = performance.now();
       generateEd25519KeyPair('bench');
       const keygen = performance.now() - k0;
+      // The disk's part, in this round: the durable replaces a connect makes (key, .pub, pin,
+      // record, our ssh config), each written, fsynced, renamed, its directory fsynced.
+      const d0 = performance.now();
+      for (let k = 0; k < DURABLE_WRITES; k++)
+        await atomicWrite(path.join(core.stateDir, `bench-floor-${k}`), 'x'.repeat(1024), { mode: 0o600 });
+      const disk = performance.now() - d0;
       if (r < 0) continue;
       series.rtt!.push(rtt);
       series.connect!.push(connect);
       series.ssh!.push(ssh);
       series.refSsh!.push(refSsh);
       series.keygen!.push(keygen);
+      series.disk!.push(disk);
       let known = 0;
       for (const p of PARTS) {
         series[p]!.push(covered(parts.get(p)));
@@ -189,6 +202,13 @@ export async function connectFigures(): Promise<Row[]> {
       part('keygen (ed25519, measured alone)', 'keygen'),
       part('config check (read)', 'config check (read)'),
       part('files (key, pin, record)', 'files (key, pin, record)'),
+      part(
+        `the disk alone: ${DURABLE_WRITES} durable replaces (measured alone)`,
+        'disk',
+        `What the key, its .pub, the pin, the record and our ssh config cost as bare atomic writes (write, fsync, rename, ` +
+          `fsync of the directory) on this disk in the same rounds: the floor of the files and config parts, which moves ` +
+          `with the machine's I/O load.`,
+      ),
       part('config write', 'config write'),
       part('rest (keygen, validation, bookkeeping)', 'other'),
       part('first `ssh runcode.NAME true`', 'ssh'),
