@@ -3,6 +3,8 @@
 // workspace against that floor plus `ssh -F <config> runcode.NAME true` (OpenSSH doing the same
 // exec through the same gateway with the config we wrote). Each round runs every command once,
 // the order rotating, as a user's shell runs `bin/runcode` (the bundle when built, else dist/).
+// On a loaded machine wall times scatter widely, so each round also takes the CPU time (user +
+// sys) of exec and of the reference's two processes, each run under bash's `times`.
 //
 //   npm run bench -- cli [--cli-rounds 15]
 import '../lib/quietHome.js';
@@ -29,6 +31,26 @@ function timedRun(cmd: string, args: string[], env: NodeJS.ProcessEnv): Promise<
     p.on('error', reject);
     p.on('close', (code) => resolve({ ms: performance.now() - t0, code, stderr }));
   });
+}
+
+/** The CPU time (user + sys, ms) of one run of `cmd`, as bash's `times` reports its children's. */
+async function cpuOf(cmd: string, args: string[], env: NodeJS.ProcessEnv): Promise<number> {
+  const script = '"$@" >/dev/null 2>&1 </dev/null; rc=$?; times; exit $rc';
+  const p = spawn('bash', ['-c', script, 'bash', cmd, ...args], {
+    env,
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  let out = '';
+  p.stdout.on('data', (b: Buffer) => (out += b.toString()));
+  const code = await new Promise<number | null>((resolve, reject) => {
+    p.on('error', reject);
+    p.on('close', resolve);
+  });
+  if (code !== 0) throw new Error(`${path.basename(cmd)} ${args.join(' ')} exited ${code} (CPU run)`);
+  // Second line: the children's user and sys time, `0m0.120s 0m0.030s`.
+  const times = [...(out.trim().split('\n')[1] ?? '').matchAll(/(\d+)m([\d.]+)s/g)];
+  if (times.length !== 2) throw new Error(`bash times printed no children's line: ${out}`);
+  return times.reduce((ms, [, m, sec]) => ms + (Number(m) * 60 + Number(sec)) * 1000, 0);
 }
 
 async function ok(cmd: string, args: string[], env: NodeJS.ProcessEnv): Promise<number> {
@@ -74,14 +96,26 @@ export async function cliFigures(): Promise<Row[]> {
       exec: () => ok(process.execPath, [BIN, 'exec', 'api', '--', 'true'], b.env),
       ssh: () => ok('ssh', ['-F', config, '-o', 'BatchMode=yes', 'runcode.api', 'true'], sshEnv),
     };
+    const cpuCmds: Record<string, () => Promise<number>> = {
+      node: () => cpuOf(process.execPath, ['-e', '0'], b.env),
+      exec: () => cpuOf(process.execPath, [BIN, 'exec', 'api', '--', 'true'], b.env),
+      ssh: () => cpuOf('ssh', ['-F', config, '-o', 'BatchMode=yes', 'runcode.api', 'true'], sshEnv),
+    };
     const names = Object.keys(cmds);
+    const cpuNames = Object.keys(cpuCmds);
     const series: Record<string, number[]> = Object.fromEntries(names.map((n) => [n, []]));
+    const cpu: Record<string, number[]> = Object.fromEntries(cpuNames.map((n) => [n, []]));
     progress(`cli: ${rounds} rounds (+2 warm-up) of node -e 0, runcode --help, runcode exec, ssh true`);
     for (let r = -2; r < rounds; r++) {
       const order = names.map((_, i) => names[(i + r + 2) % names.length]!);
       for (const n of order) {
         const ms = await cmds[n]!();
         if (r >= 0) series[n]!.push(ms);
+      }
+      const cpuOrder = cpuNames.map((_, i) => cpuNames[(i + r + 2) % cpuNames.length]!);
+      for (const n of cpuOrder) {
+        const ms = await cpuCmds[n]!();
+        if (r >= 0) cpu[n]!.push(ms);
       }
     }
     const node = measure(series.node!, 'ms');
@@ -90,6 +124,11 @@ export async function cliFigures(): Promise<Row[]> {
     const ssh = measure(series.ssh!, 'ms');
     const floor = measure(
       series.node!.map((x, i) => x + series.ssh![i]!),
+      'ms',
+    );
+    const execCpu = measure(cpu.exec!, 'ms');
+    const floorCpu = measure(
+      cpu.node!.map((x, i) => x + cpu.ssh![i]!),
       'ms',
     );
     return [
@@ -108,6 +147,14 @@ export async function cliFigures(): Promise<Row[]> {
         target: '<= 1.30x',
         met: exec.median <= 1.3 * floor.median,
         note: `A connected workspace with a fresh pass (what an agent's hundredth call finds). Reference: the Node start-up floor plus OpenSSH running the same command through the same gateway with the config we wrote (${path.basename(config)}); its parts, medians: node -e 0 ${node.median.toFixed(1)} ms, ssh true ${ssh.median.toFixed(1)} ms.`,
+      },
+      {
+        figure: '  `runcode exec NAME -- true` CPU (user+sys) vs `node -e 0` + `ssh true`',
+        ours: execCpu,
+        reference: floorCpu,
+        target: '-',
+        met: null,
+        note: `The same commands once more per round, each under bash's \`times\` (the CPU of the process and its children, not of the gateway, which serves both alike): less scattered by the load than wall time. Reference parts, medians: node -e 0 ${measure(cpu.node!, 'ms').median.toFixed(1)} ms, ssh true ${measure(cpu.ssh!, 'ms').median.toFixed(1)} ms.`,
       },
     ];
   } finally {

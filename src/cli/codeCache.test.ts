@@ -28,13 +28,13 @@ describe('loadWithCodeCache', () => {
       'aaaaaaaaaaaaaaaa',
       `const path = require('node:path'); module.exports.answer = () => 42; exports.dir = path.basename(__dirname);`,
     );
-    const first = loadWithCodeCache(file, { saveOnExit: false });
+    const first = loadWithCodeCache(file);
     expect(answer(first)).toBe(42);
     expect(first.exports.dir).toBe(path.basename(dir));
     expect(first.fromCache).toBe(false);
     expect(fs.existsSync(codeCachePath(file))).toBe(false);
     first.saveCache();
-    const second = loadWithCodeCache(file, { saveOnExit: false });
+    const second = loadWithCodeCache(file);
     expect(second.fromCache).toBe(true);
     expect(answer(second)).toBe(42);
     // No temporary file left beside it.
@@ -43,10 +43,10 @@ describe('loadWithCodeCache', () => {
 
   it('never uses a cache made for another build, even of the same length', () => {
     const file = bundle('aaaaaaaaaaaaaaaa', 'module.exports.answer = () => 1;');
-    loadWithCodeCache(file, { saveOnExit: false }).saveCache();
+    loadWithCodeCache(file).saveCache();
     // Same length, other code: V8 alone would not notice (it checks the length of the source).
     bundle('bbbbbbbbbbbbbbbb', 'module.exports.answer = () => 2;');
-    const other = loadWithCodeCache(file, { saveOnExit: false });
+    const other = loadWithCodeCache(file);
     expect(other.fromCache).toBe(false);
     expect(answer(other)).toBe(2);
   });
@@ -55,21 +55,21 @@ describe('loadWithCodeCache', () => {
     const file = bundle('cccccccccccccccc', 'module.exports.answer = () => 3;');
     const key = fs.readFileSync(file, 'utf8').split('\n')[0]!.split(' ')[2];
     fs.writeFileSync(codeCachePath(file), `${key} ${process.version} ${process.arch}\nnot V8's data`);
-    const b = loadWithCodeCache(file, { saveOnExit: false });
+    const b = loadWithCodeCache(file);
     expect(b.fromCache).toBe(false);
     expect(answer(b)).toBe(3);
     b.saveCache();
-    expect(loadWithCodeCache(file, { saveOnExit: false }).fromCache).toBe(true);
+    expect(loadWithCodeCache(file).fromCache).toBe(true);
   });
 
   it('keeps no cache for a bundle without a build line, and a cache it cannot write costs nothing', () => {
     const file = bundle(undefined, 'module.exports.answer = () => 4;');
-    const b = loadWithCodeCache(file, { saveOnExit: false });
+    const b = loadWithCodeCache(file);
     b.saveCache();
     expect(fs.existsSync(codeCachePath(file))).toBe(false);
     const ro = bundle('dddddddddddddddd', 'module.exports.answer = () => 5;');
     fs.mkdirSync(codeCachePath(ro)); // a directory where the file would go: the write fails
-    const c = loadWithCodeCache(ro, { saveOnExit: false });
+    const c = loadWithCodeCache(ro);
     expect(() => c.saveCache()).not.toThrow();
     expect(answer(c)).toBe(5);
     expect(fs.readdirSync(dir).sort()).toEqual(['b.cjs', 'b.cjs.v8cache']);

@@ -2,7 +2,7 @@
 // 20): compiling ssh2 and our fast path from source was a large share of each `runcode exec`
 // (bench/figures/cli.ts). The approach of the v8-compile-cache package, for one file: the source
 // compiled through vm.Script with the cached data of an earlier run, and when there was none (or
-// V8 rejected it) the data written beside the bundle once this run ends well.
+// V8 rejected it) the data written beside the bundle after a run that took the usual way.
 //
 // The cache is only ever used for the exact bundle it was made from: the bundle's first line is
 // `// runcode-build <hash of its content>` (scripts/buildCli.mjs), and the cache file starts with
@@ -65,11 +65,12 @@ export interface LoadedBundle {
 }
 
 /**
- * Runs the CommonJS `bundle` (as `require` would) and returns its exports. Compiled with the cache
- * when there is a matching one; otherwise one is written when the process exits with status 0
- * (by then it holds the functions this run compiled, the ones the next run needs).
+ * Runs the CommonJS `bundle` (as `require` would) and returns its exports, compiled with the cache
+ * when there is a matching one. Without one, the caller saves it (saveCache) after a run that
+ * compiled what the next runs need: the cache holds the functions compiled so far, and one made
+ * after a run that took another way would leave the usual way to be compiled on every run.
  */
-export function loadWithCodeCache(bundle: string, o: { saveOnExit?: boolean } = {}): LoadedBundle {
+export function loadWithCodeCache(bundle: string): LoadedBundle {
   const source = fs.readFileSync(bundle, 'utf8');
   const key = cacheKey(source);
   const cacheFile = codeCachePath(bundle);
@@ -86,10 +87,5 @@ export function loadWithCodeCache(bundle: string, o: { saveOnExit?: boolean } = 
   const saveCache = (): void => {
     if (key !== undefined) writeCache(cacheFile, key, script.createCachedData());
   };
-  if (!fromCache && (o.saveOnExit ?? true)) {
-    process.once('exit', (code) => {
-      if (code === 0) saveCache();
-    });
-  }
   return { exports: module.exports, fromCache, saveCache };
 }
