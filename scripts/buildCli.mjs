@@ -99,5 +99,15 @@ const fast = await build({
   logLevel: 'warning',
 });
 const code = fast.outputFiles[0].text;
+// Its loader, CommonJS too: bin/runcode (CommonJS) requires it without Node's ES module loader.
+await build({
+  entryPoints: [path.join(root, 'src', 'cli', 'codeCache.ts')],
+  outfile: path.join(outdir, 'codeCache.cjs'),
+  bundle: true,
+  platform: 'node',
+  format: 'cjs',
+  target: 'node20',
+  logLevel: 'warning',
+});
 const id = createHash('sha256').update(code).digest('hex').slice(0, 32);
 fs.writeFileSync(path.join(outdir, 'exec.cjs'), `// runcode-build ${id}\n${code}`);
