@@ -252,6 +252,14 @@ export const EVENTS = [
   'notice',
 ] as const satisfies readonly EventName[];
 
+/** Compile-time: a channel or event added to the contract but not to its list fails to compile. */
+type Listed<All, L extends readonly unknown[]> = [Exclude<All, L[number]>] extends [never] ? true : false;
+type True<T extends true> = T;
+export type ContractListsComplete = [
+  True<Listed<Channel, typeof CHANNELS>>,
+  True<Listed<EventName, typeof EVENTS>>,
+];
+
 /** `workspaces:start` -> `workspacesStart`: the preload's function name for a channel. */
 export type MethodName<C extends string> = C extends `${infer A}:${infer B}` ? `${A}${Capitalize<B>}` : C;
 

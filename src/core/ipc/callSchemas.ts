@@ -1,7 +1,7 @@
 // The argument of every call, as the renderer may send it: checked again here in main, whatever
 // the renderer checked ("don't trust the renderer"). Unknown keys are refused.
 import { z } from 'zod';
-import type { Channel } from '../../shared/contract.js';
+import type { Calls, Channel } from '../../shared/contract.js';
 import { EDITOR_IDS } from '../../shared/editors.js';
 import { portSchema } from '../state/settingsFile.js';
 import { uiPatchSchema } from '../desktop/uiState.js';
@@ -59,3 +59,14 @@ export const CALL_SCHEMAS = {
   'ui:set': uiPatchSchema,
   'window:hide': none,
 } satisfies Record<Channel, z.ZodType>;
+
+/** What a channel takes from the renderer: its one argument, or `undefined` when it takes none. */
+type ArgOf<C extends Channel> = Parameters<Calls[C]> extends [] ? undefined : Parameters<Calls[C]>[0];
+/** Each schema accepts exactly the contract's argument (a drift either way fails to compile). */
+type SchemaAgrees<C extends Channel> = [z.infer<(typeof CALL_SCHEMAS)[C]>] extends [ArgOf<C>]
+  ? [ArgOf<C>] extends [z.infer<(typeof CALL_SCHEMAS)[C]>]
+    ? true
+    : false
+  : false;
+type AllTrue<T extends Record<Channel, true>> = T;
+export type CallSchemasMatchContract = AllTrue<{ [C in Channel]: SchemaAgrees<C> }>;
