@@ -80,6 +80,20 @@ const fast = await build({
   plugins: [
     nativeAddons,
     {
+      // The fast path uses ssh2's Client alone (src/core/ssh/sshConnection.ts: `new ssh2.Client()`):
+      // taking it from ssh2's client.js skips its index, which loads the server, key generation and
+      // its HTTP agents (node:http, node:https, node:tls), ~3 ms of CPU on every call.
+      name: 'ssh2-client-only',
+      setup(b) {
+        b.onResolve({ filter: /^ssh2$/ }, () => ({ path: 'ssh2', namespace: 'ssh2-client-only' }));
+        b.onLoad({ filter: /.*/, namespace: 'ssh2-client-only' }, () => ({
+          contents: "module.exports = { Client: require('ssh2/lib/client.js') };",
+          resolveDir: root,
+          loader: 'js',
+        }));
+      },
+    },
+    {
       // vm.Script code has no loader for import(): the fast path must not need one.
       name: 'no-dynamic-import',
       setup(b) {
