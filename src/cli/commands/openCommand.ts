@@ -1,4 +1,4 @@
-import { openExternalUrl } from '../../core/auth/openExternalUrl.js';
+import { openExternalUrl } from '../../core/editors/openExternalUrl.js';
 import { EDITORS, isEditorId } from '../../core/editors/editorUrl.js';
 import type { EditorId } from '../../core/editors/editorUrl.js';
 import { describeLaunch, launchEditor } from '../../core/editors/launchEditor.js';

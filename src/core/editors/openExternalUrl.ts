@@ -1,10 +1,10 @@
 // Hands an editor URL (vscode://, zed://, jetbrains-gateway://, ...), a browser IDE https:// URL
 // or a loopback forward's http:// URL to the OS opener: the CLI's counterpart of Electron's
 // shell.openExternal. Only what assertAllowedUrl lets through is opened (osOpener.ts runs it).
-import { assertAllowedUrl } from '../editors/allowedUrl.js';
+import { assertAllowedUrl } from './allowedUrl.js';
 import { RuncodeError } from '../errors.js';
-import type { OpenerCommand } from './osOpener.js';
-import { openerCommand, runOpener } from './osOpener.js';
+import type { OpenerCommand } from '../auth/osOpener.js';
+import { openerCommand, runOpener } from '../auth/osOpener.js';
 
 export interface OpenExternalOptions {
   platform?: NodeJS.Platform;
