@@ -190,22 +190,21 @@ describe('after every write, ssh -G must show our pins', () => {
 });
 
 describe('ssh -G is asked again only when its verdict could differ', () => {
-  it('not for a write around the same bytes; again once the text around the block changes or reads other files', async () => {
+  it('our own file: not for a write around the same bytes; again once the text around the block changes or reads other files; the user file: every write', async () => {
     // The real OpenSSH behind a wrapper that counts its runs.
     const log = path.join(home, 'ssh-runs');
     const counting = path.join(home, 'ssh-counting');
     fs.writeFileSync(counting, `#!/bin/sh\necho run >> '${log}'\nexec ssh "$@"\n`, { mode: 0o755 });
     const runs = () => (fs.existsSync(log) ? fs.readFileSync(log, 'utf8').split('\n').length - 1 : 0);
-    fs.writeFileSync(cfg, 'Host mine\n  User me\n');
-    const f = new SshConfigFile({ path: cfg, stateDir: state, verify: { ssh: counting } });
+    const f = SshConfigFile.own(state, { verify: { ssh: counting } });
     await f.apply([entry('a')]);
     const first = runs();
     expect(first).toBeGreaterThanOrEqual(1);
     await f.apply([entry('a'), entry('b')]);
     await f.update((cur) => cur.map((e) => ({ ...e, port: 2223 })));
     expect(runs()).toBe(first);
-    // The user's own text changed: asked again, then not for the next write around it.
-    fs.appendFileSync(cfg, 'Host theirs\n  User you\n');
+    // Someone else's text in it: asked again, then not for the next write around it.
+    fs.appendFileSync(f.path, 'Host theirs\n  User you\n');
     await f.apply([entry('a'), entry('b'), entry('c')]);
     const second = runs();
     expect(second).toBeGreaterThan(first);
@@ -213,13 +212,20 @@ describe('ssh -G is asked again only when its verdict could differ', () => {
     await f.apply([entry('a'), entry('c'), entry('d')]);
     expect(runs()).toBe(second);
     // An Include reads a file that can change while this one does not: every write is asked.
-    fs.appendFileSync(cfg, 'Include conf.d/*\n');
+    fs.appendFileSync(f.path, 'Include conf.d/*\n');
     await f.apply([entry('e')]);
     const third = runs();
     expect(third).toBeGreaterThan(second);
     await f.apply([entry('e'), entry('f')]);
     expect(runs()).toBeGreaterThan(third);
     expect(await f.read()).toEqual([entry('e'), entry('f')]);
+    // The user's file: every write that changes a host is asked.
+    fs.writeFileSync(cfg, 'Host mine\n  User me\n');
+    const user = new SshConfigFile({ path: cfg, stateDir: state, verify: { ssh: counting } });
+    await user.apply([entry('a')]);
+    const fourth = runs();
+    await user.apply([entry('a'), entry('b')]);
+    expect(runs()).toBeGreaterThan(fourth);
   });
 });
 
