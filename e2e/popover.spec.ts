@@ -2,7 +2,8 @@
 // The real-core specs (sign-in through the consent page, ssh, forwards) use the same harness
 // with src/core/ipc's router.
 import { expect, test, type Page } from '@playwright/test';
-import { makeWorkspaces, ScriptedRouter, type ScriptedRouterOptions } from './fixtures/scriptedRouter.js';
+import { makeWorkspaces } from './fixtures/makeWorkspaces.js';
+import { ScriptedRouter, type ScriptedRouterOptions } from './fixtures/scriptedRouter.js';
 import { openPopover, type Popover } from './harness.js';
 import { shoot } from './screenshots.js';
 import { noChromium } from './requireChromium.js';
