@@ -1,47 +1,28 @@
 // Real files in temp dirs, and the real OpenSSH client (`ssh -G -F`) as the judge of what the
-// written config means.
+// written config means. Writers in other processes: sshConfigFile.processes.test.ts.
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { pathToFileURL } from 'node:url';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { isRuncodeError } from '../errors.js';
-import { OTHER_USER, otherUserSkipReason, runAsOtherUser } from '../testing/asOtherUser.js';
 import type { HostEntry } from './hostEntry.js';
 import { BEGIN_MARKER, END_MARKER } from './sshConfigBlock.js';
-import { SshConfigFile, defaultSshConfigPath } from './sshConfigFile.js';
-import { testHostEntry } from '../testing/hostEntry.js';
-import { makeTempDir } from '../testing/tempDir.js';
-import { runProcess } from '../../server/testing/runProcess.js';
+import { defaultSshConfigPath } from './sshConfigFile.js';
+import {
+  OTHER,
+  bytes,
+  cfg,
+  entry,
+  file,
+  home,
+  state,
+  useSshConfigHome,
+  writeCfg,
+} from '../testing/sshConfigHome.js';
 
-const ROOT = path.resolve(import.meta.dirname, '../../..');
-const MODULE_URL = pathToFileURL(path.join(ROOT, 'src/core/ssh/sshConfigFile.ts')).href;
+useSshConfigHome();
 
-let home: string;
-let state: string;
-let cfg: string;
-beforeEach(() => {
-  home = makeTempDir('runcode-cfg-');
-  state = path.join(home, 'Application Support', 'runcode');
-  cfg = path.join(home, '.ssh', 'config');
-});
-afterEach(() => {
-  // Undo read-only modes so the temp dir can go.
-  for (const p of [path.join(home, '.ssh'), cfg]) if (fs.existsSync(p)) fs.chmodSync(p, 0o700);
-  fs.rmSync(home, { recursive: true, force: true });
-});
-
-const entry = (name: string, over: Partial<HostEntry> = {}): HostEntry =>
-  testHostEntry(name, state, { hostKeyAlias: 'runcode-gateway', ...over });
-const file = (over: Partial<ConstructorParameters<typeof SshConfigFile>[0]> = {}): SshConfigFile =>
-  new SshConfigFile({ path: cfg, stateDir: state, ...over });
-const writeCfg = (text: string | Buffer, mode = 0o600): void => {
-  fs.mkdirSync(path.dirname(cfg), { recursive: true, mode: 0o700 });
-  fs.writeFileSync(cfg, text);
-  fs.chmodSync(cfg, mode);
-};
-const bytes = (p = cfg): Buffer => fs.readFileSync(p);
 const sshG = (host: string, config = cfg): string => {
   const r = spawnSync('ssh', ['-G', '-F', config, host], { encoding: 'utf8' });
   expect(r.status, r.stderr).toBe(0);
@@ -91,7 +72,6 @@ const HOSTILE_STAR = [
   '  UpdateHostKeys yes',
   '',
 ].join('\n');
-const OTHER = 'Host otherhost\n  User bob\n  Port 2200\n\n';
 
 describe('SshConfigFile', () => {
   it('absent: creates ~/.ssh 0700 and the config 0600; remove gives back "absent"', async () => {
@@ -147,8 +127,7 @@ describe('SshConfigFile', () => {
       expect(sshG('otherhost')).toBe(otherBefore);
       const after = bytes().toString('latin1');
       if (_n === 'crlf') expect(after.replace(/\r\n/g, '')).not.toContain('\n');
-      if (_n === 'leading includes')
-        expect(after.indexOf(BEGIN_MARKER)).toBe(0); // first, before the Includes
+      if (_n === 'leading includes') expect(after.indexOf(BEGIN_MARKER)).toBe(0); // first, before the Includes
       expect(bytes(`${cfg}.runcode-backup`).equals(original)).toBe(true);
       await f.remove();
       expect(bytes().equals(original)).toBe(true);
@@ -288,88 +267,5 @@ describe('SshConfigFile', () => {
   it('defaults to $RUNCODE_SSH_CONFIG, else ~/.ssh/config', () => {
     expect(defaultSshConfigPath({ RUNCODE_SSH_CONFIG: '/x/y' })).toBe('/x/y');
     expect(defaultSshConfigPath({})).toBe(path.join(os.homedir(), '.ssh', 'config'));
-  });
-});
-
-interface ChildResult {
-  status: number | null;
-  signal: string | null;
-  stdout: string;
-  stderr: string;
-}
-async function runChild(code: string, args: string[]): Promise<ChildResult> {
-  const r = await runProcess(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', code, ...args], {
-    cwd: ROOT,
-    timeoutMs: 120_000,
-  });
-  return { status: r.code, signal: r.signal, stdout: r.stdout, stderr: r.stderr };
-}
-
-describe('SshConfigFile across processes', () => {
-  const skip = otherUserSkipReason();
-  if (skip) console.warn(`skipped "an unprivileged user ... config_not_writable": ${skip}`);
-  it.skipIf(skip)('an unprivileged user who may not write the file or its directory gets config_not_writable', async () => {
-    // Root may write anything, so the writer runs as \`nobody\` (as a user would run it).
-    writeCfg(OTHER, 0o644);
-    fs.chmodSync(home, 0o755);
-    fs.chmodSync(path.dirname(cfg), 0o755);
-    fs.chownSync(cfg, OTHER_USER.uid, OTHER_USER.gid); // their file, in a directory they may not write
-    const source = `
-      import { SshConfigFile } from ${JSON.stringify(path.join(ROOT, 'src/core/ssh/sshConfigFile.ts'))};
-      const [cfg, state] = process.argv.slice(2);
-      const e = { name: 'api', hostName: '127.0.0.1', port: 2222, user: 'u', identityFile: '/k/api',
-        knownHostsFile: '/k/known_hosts', hostKeyAlias: 'runcode-gateway' };
-      try { await new SshConfigFile({ path: cfg, stateDir: state }).apply([e]); console.log('written'); }
-      catch (err) { console.log(err.code + ': ' + err.message); }`;
-    const r = await runAsOtherUser({ source, args: [cfg, path.join(os.tmpdir(), 'runcode-nobody-state')] });
-    expect(r.status, r.stderr).toBe(0);
-    expect(r.stdout).toMatch(/^config_not_writable: .*not writable \(mode 0755\).*nothing was changed/);
-    expect(bytes().toString()).toBe(OTHER);
-    expect(fs.readdirSync(path.dirname(cfg))).toEqual(['config']);
-  });
-
-  it('two concurrent writer processes lose no entries', async () => {
-    writeCfg(OTHER);
-    const code = `
-      const { SshConfigFile } = await import(${JSON.stringify(MODULE_URL)});
-      const [cfg, state, prefix, n] = process.argv.slice(1);
-      const f = new SshConfigFile({ path: cfg, stateDir: state });
-      for (let i = 0; i < Number(n); i++) {
-        await f.update((cur) => [...cur, { name: prefix + '-' + i, hostName: '127.0.0.1', port: 2222,
-          user: 'u', identityFile: state + '/keys/' + prefix + '-' + i, knownHostsFile: state + '/known_hosts',
-          hostKeyAlias: 'runcode-gateway' }]);
-      }`;
-    const N = 30;
-    const results = await Promise.all(['a', 'b'].map((p) => runChild(code, [cfg, state, p, String(N)])));
-    for (const r of results) expect(r.status, r.stderr).toBe(0);
-    const names = (await file().read()).map((e) => e.name);
-    expect(names).toHaveLength(2 * N);
-    expect(new Set(names).size).toBe(2 * N);
-    expect(bytes().toString().endsWith(`\n${OTHER}`)).toBe(true);
-    await file().remove();
-    expect(bytes().toString()).toBe(OTHER);
-  });
-
-  it('a crash between temp write and rename leaves the original intact; the next writer recovers', async () => {
-    writeCfg(OTHER);
-    await file().apply([entry('a')]);
-    const before = bytes();
-    const code = `
-      const { SshConfigFile } = await import(${JSON.stringify(MODULE_URL)});
-      const [cfg, state] = process.argv.slice(1);
-      const f = new SshConfigFile({ path: cfg, stateDir: state,
-        beforeRename: () => { process.kill(process.pid, 'SIGKILL'); return new Promise(() => {}); } });
-      await f.update((cur) => [...cur, { ...cur[0], name: 'b' }]);`;
-    const r = await runChild(code, [cfg, state]);
-    expect(r.signal).toBe('SIGKILL');
-    expect(bytes().equals(before)).toBe(true);
-    const left = fs.readdirSync(path.dirname(cfg)).sort();
-    expect(left.filter((n) => n.includes('.runcode-tmp-'))).toHaveLength(1);
-    expect(left).toContain('config.runcode.lock'); // held by the dead process
-    // The dead owner's lock is broken and its temp file swept; no stale bytes get in. The lock is
-    // younger than staleMs (30 s) and outlives this timeout, so only seeing its owner dead frees it.
-    await file({ lock: { timeoutMs: 20_000 } }).apply([entry('a'), entry('c')]);
-    expect((await file().read()).map((e) => e.name)).toEqual(['a', 'c']);
-    expect(fs.readdirSync(path.dirname(cfg)).sort()).toEqual(['config', 'config.runcode-backup']);
   });
 });
