@@ -68,6 +68,12 @@ const fromLatin1 = (s: string): string => Buffer.from(s, 'latin1').toString('utf
 const NOT_WRITABLE = new Set(['EACCES', 'EPERM', 'EROFS', 'not_writable']);
 /** Redo the splice at most this often when others keep changing the file under us. */
 const MAX_ATTEMPTS = 50;
+/**
+ * How long the replaced user file is watched after a write, and again while appends keep coming:
+ * an appender (`cat >> ~/.ssh/config`) that opened it just before our rename writes into it, not
+ * into ours, as late as its scheduler lets it (tens of ms on a loaded machine).
+ */
+const LATE_APPEND_WATCH_MS = 30;
 
 type Mutation = readonly HostEntry[] | ((current: HostEntry[]) => readonly HostEntry[]);
 const entriesAfter = (m: Mutation, current: () => HostEntry[]): readonly HostEntry[] =>
@@ -211,16 +217,16 @@ export class SshConfigFile {
         // An appender that opened the old file just before the rename wrote into it, not ours:
         // carry those bytes over (readFile continues from where the first read ended).
         const late = old && raw !== undefined ? await this.lateBytes(old) : '';
-        if (
-          raw !== undefined &&
-          raw.length + late.length > (seen.raw ?? '').length &&
-          attempt < MAX_ATTEMPTS
-        ) {
+        const lateUnseen = raw !== undefined && raw.length + late.length > (seen.raw ?? '').length;
+        if (lateUnseen && attempt < MAX_ATTEMPTS) {
           // The truth is what we spliced (with bytes carried before) plus what came late.
           carry = { ours: written, theirs: (text ?? raw) + late };
           continue;
         }
         await this.verify(real, written, raw, text, next, omit);
+        // Out of attempts: what came late is still the user's, appended as they meant it to be.
+        if (lateUnseen) await fs.appendFile(real, late.slice((seen.raw ?? '').length - raw.length), 'latin1');
+        if (old && !this.options.own) await this.handOnLateAppends(real, old);
         return { changed: true, path: real };
       } finally {
         await old?.close();
@@ -248,6 +254,19 @@ export class SshConfigFile {
     return Buffer.from(extra, 'latin1');
   }
 
+  /**
+   * Appends that still reach the replaced file (an appender holding it open since before our
+   * rename) are appended to the new one, until it stays quiet for LATE_APPEND_WATCH_MS.
+   */
+  private async handOnLateAppends(real: string, old: fs.FileHandle): Promise<void> {
+    for (let round = 0; round < 100; round++) {
+      await new Promise((r) => setTimeout(r, LATE_APPEND_WATCH_MS));
+      const late = await this.lateBytes(old);
+      if (!late) return;
+      await fs.appendFile(real, late, 'latin1');
+    }
+  }
+
   /** What was appended to the replaced file after our first read (continues where it ended). */
   private async lateBytes(old: fs.FileHandle): Promise<string> {
     return old.readFile({ encoding: 'latin1' });
@@ -273,9 +292,8 @@ export class SshConfigFile {
     if (changed.length === 0) return;
     const v = this.options.verify ?? {};
     // Our own file, approved before around the same bytes: a connect or a renewal batch costs no
-    // ssh process. Not the user's file: there a user may append while we write, and without one
-    // ssh -G per write the no-lost-update fault test lost stanzas (3 runs of 4): the carry-over of
-    // late appends has a window that this pace has been keeping shut.
+    // ssh process. The user's file is asked every time: it is written only when they opted in, and
+    // it is theirs to edit between our writes.
     const context = this.options.own ? verificationContext(out, real, omit, v.ssh) : undefined;
     if (context !== undefined && context === this.verified) return;
     this.verified = undefined;
