@@ -1,13 +1,13 @@
 // An ssh config RunCode writes hosts into: the user's ~/.ssh/config (one block, sshConfigBlock.ts,
 // the original backed up once) or our own `<state>/ssh_config` (`own: true`). Written atomically
 // under a lock shared by every RunCode process; just before the rename the target is re-checked
-// and the splice redone if someone changed it meanwhile; after the write `ssh -G` must show our
-// pins (sshConfigVerify.ts) or the previous bytes come back. The file is handled as latin1 so
-// every byte outside the block survives, whatever its encoding.
+// (unchangedSince.ts) and the splice redone if someone changed it meanwhile; after the write
+// `ssh -G` must show our pins (sshConfigVerify.ts) or the previous bytes come back. The file is
+// handled as latin1 so every byte outside the block survives, whatever its encoding.
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { RuncodeError, isRuncodeError } from '../errors.js';
+import { isRuncodeError } from '../errors.js';
 import { atomicWrite, removeStaleTemps, resolveWriteTarget } from '../fs/atomicWrite.js';
 import type { FileLockOptions } from '../fs/fileLock.js';
 import { withFileLock } from '../fs/fileLock.js';
@@ -23,7 +23,8 @@ import {
   verificationSample,
   verifyPins,
 } from './sshConfigVerify.js';
-import { checkWritable, probeDirectory } from './sshConfigWritable.js';
+import { asNotWritable, checkWritable, probeDirectory } from './sshConfigWritable.js';
+import { unchangedSince } from './unchangedSince.js';
 import { unifiedDiff } from './unifiedDiff.js';
 
 export interface SshConfigFileOptions {
@@ -65,7 +66,6 @@ const OWN_HEADER =
 const errCode = (e: unknown): string | undefined => (e as NodeJS.ErrnoException)?.code;
 const toLatin1 = (s: string): string => Buffer.from(s, 'utf8').toString('latin1');
 const fromLatin1 = (s: string): string => Buffer.from(s, 'latin1').toString('utf8');
-const NOT_WRITABLE = new Set(['EACCES', 'EPERM', 'EROFS', 'not_writable']);
 /** Redo the splice at most this often when others keep changing the file under us. */
 const MAX_ATTEMPTS = 50;
 /**
@@ -128,7 +128,7 @@ export class SshConfigFile {
       await checkWritable(real);
       await probeDirectory(real);
     } catch (e) {
-      throw this.notWritable(real, e);
+      throw asNotWritable(real, e);
     }
     this.entriesOf((await this.load(real)) ?? '', real);
   }
@@ -148,17 +148,8 @@ export class SshConfigFile {
       await checkWritable(real);
       return await withFileLock(real, () => this.changeLocked(real, next), this.options.lock);
     } catch (e) {
-      throw this.notWritable(real, e);
+      throw asNotWritable(real, e);
     }
-  }
-
-  private notWritable(real: string, e: unknown): unknown {
-    if (isRuncodeError(e) && e.code !== 'not_writable') return e;
-    if (!NOT_WRITABLE.has((isRuncodeError(e) ? e.code : errCode(e)) ?? '')) return e;
-    const why = isRuncodeError(e) ? e.message.replace(/; nothing was changed$/, '') : errCode(e);
-    return new RuncodeError('config_not_writable', `cannot write ${real} (${why}); nothing was changed`, {
-      cause: e,
-    });
   }
 
   /** What apply(entries) would do, without doing it (`config-ssh --dry-run`). */
@@ -207,7 +198,7 @@ export class SshConfigFile {
             mode: 0o600,
             ...(this.options.own ? { keepMode: false } : {}),
             ...(this.options.beforeRename ? { beforeRename: this.options.beforeRename } : {}),
-            unchanged: () => this.unchanged(real, old, seen),
+            unchanged: () => unchangedSince(real, old, seen),
           });
         } catch (e) {
           if (isRuncodeError(e) && e.code === 'target_changed' && attempt < MAX_ATTEMPTS) continue;
@@ -232,26 +223,6 @@ export class SshConfigFile {
         await old?.close();
       }
     }
-  }
-
-  /**
-   * True when `real` still holds exactly `seen.raw` (or is still absent), as the same file; the
-   * bytes appended to it since (seen.raw grows to match); false after any other change.
-   */
-  private async unchanged(
-    real: string,
-    old: fs.FileHandle | undefined,
-    seen: { raw: string | undefined },
-  ): Promise<boolean | Buffer> {
-    const st = await fs.stat(real).catch(() => undefined);
-    if (!old || seen.raw === undefined) return st === undefined;
-    if (!st || st.ino !== (await old.stat()).ino) return false;
-    const now = await fs.readFile(real, 'latin1');
-    if (now === seen.raw) return true;
-    if (!now.startsWith(seen.raw)) return false;
-    const extra = now.slice(seen.raw.length);
-    seen.raw = now;
-    return Buffer.from(extra, 'latin1');
   }
 
   /**

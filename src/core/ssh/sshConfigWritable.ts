@@ -3,7 +3,7 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import { RuncodeError } from '../errors.js';
+import { RuncodeError, isRuncodeError } from '../errors.js';
 import { describeWriteError } from '../fs/atomicWrite.js';
 
 const errCode = (e: unknown): string | undefined => (e as NodeJS.ErrnoException)?.code;
@@ -54,4 +54,19 @@ export async function probeDirectory(real: string): Promise<void> {
   } finally {
     await fs.rm(probe, { force: true }).catch(() => undefined);
   }
+}
+
+const NOT_WRITABLE = new Set(['EACCES', 'EPERM', 'EROFS', 'not_writable']);
+
+/**
+ * A write to `real` that failed because the file or its directory may not be written, as
+ * `config_not_writable` naming the cause; any other error (a RuncodeError of its own) as it was.
+ */
+export function asNotWritable(real: string, e: unknown): unknown {
+  if (isRuncodeError(e) && e.code !== 'not_writable') return e;
+  if (!NOT_WRITABLE.has((isRuncodeError(e) ? e.code : errCode(e)) ?? '')) return e;
+  const why = isRuncodeError(e) ? e.message.replace(/; nothing was changed$/, '') : errCode(e);
+  return new RuncodeError('config_not_writable', `cannot write ${real} (${why}); nothing was changed`, {
+    cause: e,
+  });
 }
