@@ -74,8 +74,7 @@ describe('ForwardManager against the real gateway', () => {
       .flat()
       .find((a) => a && a.family === 'IPv4' && !a.internal)?.address;
     if (!ip) {
-      console.warn('skipped: this machine has no non-loopback IPv4 address to try the listener from');
-      ctx.skip();
+      ctx.skip('this machine has no non-loopback IPv4 address to try the listener from');
       return;
     }
     const { fm } = manager();

@@ -132,8 +132,7 @@ describe('check before act: preflight', () => {
     fs.writeFileSync(cfg, OTHER, { mode: 0o600 });
     const skip = immutable(cfg);
     if (skip) {
-      console.warn(`immutable-file test skipped: ${skip}`);
-      ctx.skip();
+      ctx.skip(`immutable-file test: ${skip}`);
     }
     await unchangedAfter(/marked immutable/);
   });
@@ -142,8 +141,7 @@ describe('check before act: preflight', () => {
     fs.writeFileSync(cfg, OTHER, { mode: 0o600 });
     const skip = immutable(path.dirname(cfg));
     if (skip) {
-      console.warn(`immutable-directory test skipped: ${skip}`);
-      ctx.skip();
+      ctx.skip(`immutable-directory test: ${skip}`);
     }
     await unchangedAfter(/directory .* (marked immutable|not writable)/);
   });
