@@ -12,6 +12,7 @@ import { atomicWrite, removeStaleTemps, resolveWriteTarget } from '../fs/atomicW
 import type { FileLockOptions } from '../fs/fileLock.js';
 import { withFileLock } from '../fs/fileLock.js';
 import { ownSshConfigPath } from '../paths.js';
+import { LateAppendWatch } from './lateAppendWatch.js';
 import { backupOnce } from './sshConfigBackup.js';
 import type { HostEntry } from './hostEntry.js';
 import { detectEol, locateBlock, readBlock, renderBlock, spliceBlock } from './sshConfigBlock.js';
@@ -68,12 +69,6 @@ const toLatin1 = (s: string): string => Buffer.from(s, 'utf8').toString('latin1'
 const fromLatin1 = (s: string): string => Buffer.from(s, 'latin1').toString('utf8');
 /** Redo the splice at most this often when others keep changing the file under us. */
 const MAX_ATTEMPTS = 50;
-/**
- * How long the replaced user file is watched after a write, and again while appends keep coming:
- * an appender (`cat >> ~/.ssh/config`) that opened it just before our rename writes into it, not
- * into ours, as late as its scheduler lets it (tens of ms on a loaded machine).
- */
-const LATE_APPEND_WATCH_MS = 30;
 
 type Mutation = readonly HostEntry[] | ((current: HostEntry[]) => readonly HostEntry[]);
 const entriesAfter = (m: Mutation, current: () => HostEntry[]): readonly HostEntry[] =>
@@ -214,27 +209,22 @@ export class SshConfigFile {
           carry = { ours: written, theirs: (text ?? raw) + late };
           continue;
         }
-        await this.verify(real, written, raw, text, next, omit);
+        // The user's file: late appends are watched for while ssh -G judges the write.
+        const watch = old && !this.options.own ? new LateAppendWatch(real, old) : undefined;
+        try {
+          await this.verify(real, written, raw, text, next, omit);
+        } catch (e) {
+          await watch?.handOn().catch(() => undefined); // onto the restored file: still theirs
+          throw e;
+        }
         // Out of attempts: what came late is still the user's, appended as they meant it to be.
-        if (lateUnseen) await fs.appendFile(real, late.slice((seen.raw ?? '').length - raw.length), 'latin1');
-        if (old && !this.options.own) await this.handOnLateAppends(real, old);
+        const leftover = lateUnseen ? late.slice((seen.raw ?? '').length - raw.length) : '';
+        if (watch) await watch.handOn(leftover);
+        else if (leftover) await fs.appendFile(real, leftover, 'latin1');
         return { changed: true, path: real };
       } finally {
         await old?.close();
       }
-    }
-  }
-
-  /**
-   * Appends that still reach the replaced file (an appender holding it open since before our
-   * rename) are appended to the new one, until it stays quiet for LATE_APPEND_WATCH_MS.
-   */
-  private async handOnLateAppends(real: string, old: fs.FileHandle): Promise<void> {
-    for (let round = 0; round < 100; round++) {
-      await new Promise((r) => setTimeout(r, LATE_APPEND_WATCH_MS));
-      const late = await this.lateBytes(old);
-      if (!late) return;
-      await fs.appendFile(real, late, 'latin1');
     }
   }
 
