@@ -25,7 +25,8 @@ const api: HostEntry = {
 const web: HostEntry = { ...api, name: 'web', user: 'ws-web', identityFile: '/state/keys/web' };
 
 // The example in DESIGN.md ("...every other option" stands for the rest of the pins).
-const DESIGN_LINES = `# ------------ BEGIN RUNCODE (managed by RunCode Tray; \`runcode config-ssh --remove\` removes it) ------------
+const DESIGN_LINES =
+  `# ------------ BEGIN RUNCODE (managed by RunCode Tray; \`runcode config-ssh --remove\` removes it) ------------
 Host runcode.api
   HostName 127.0.0.1
   Port 2222
@@ -62,7 +63,9 @@ describe('renderBlock', () => {
     expect(lines.filter((l) => DESIGN_LINES.includes(l))).toEqual(DESIGN_LINES);
     expect(DESIGN_LINES[0]).toBe(BEGIN_MARKER);
     for (const pin of FIXED_PINS) expect(lines).toContain(`  ${pin.keyword} ${pin.value}`);
-    expect(lines).toContain('  GlobalKnownHostsFile "/Users/me/Library/Application Support/runcode/known_hosts"');
+    expect(lines).toContain(
+      '  GlobalKnownHostsFile "/Users/me/Library/Application Support/runcode/known_hosts"',
+    );
   });
 
   it('writes command keywords only as none/no, and never ClearAllForwardings', () => {
@@ -96,6 +99,38 @@ describe('renderBlock', () => {
     expect(text).toContain('  UserKnownHostsFile "/st%%ate/kh"');
     expect(text).toContain('  GlobalKnownHostsFile "/st%ate/kh"'); // no %-tokens there
     expect(readBlock(text)).toEqual([odd]);
+  });
+
+  it('reads back exactly what it rendered, sorted, fields in its own order (the writer relies on it)', () => {
+    // SshConfigFile keeps the entries it wrote instead of parsing its own block again.
+    const odd = {
+      ...api,
+      name: 'odd',
+      identityFile: '/st%ate/a"b\\c$d/ k %%',
+      knownHostsFile: '/s "t%/k\\h',
+    };
+    const shuffled = {
+      hostKeyAlias: 'runcode-gateway.z',
+      user: 'u',
+      port: 1,
+      hostName: '::1',
+      knownHostsFile: '/kh',
+      identityFile: '/k',
+      name: 'z',
+    };
+    const ordered = (e: HostEntry): HostEntry => ({
+      name: e.name,
+      hostName: e.hostName,
+      port: e.port,
+      user: e.user,
+      identityFile: e.identityFile,
+      knownHostsFile: e.knownHostsFile,
+      hostKeyAlias: e.hostKeyAlias,
+    });
+    for (const eol of ['\n', '\r\n'] as const) {
+      const back = readBlock(renderBlock([shuffled, web, odd, api], eol));
+      expect(JSON.stringify(back)).toBe(JSON.stringify([api, odd, web, shuffled].map(ordered)));
+    }
   });
 
   it('doubles backslashes inside quotes (OpenSSH unescapes \\\\)', () => {

@@ -76,50 +76,65 @@ function unquotePath(q: string, percent = true): string | undefined {
 const pinLines = (omit: ReadonlySet<string>): string[] =>
   FIXED_PINS.filter((p, i) => i < 2 || !omit.has(p.keyword)).map((p) => `  ${p.keyword} ${p.value}`);
 
-function entryLines(e: HostEntry, omit: ReadonlySet<string>): string[] {
-  const pins = pinLines(omit);
-  return [
-    `Host ${HOST_PREFIX}${e.name}`,
-    `  HostName ${e.hostName}`,
-    `  Port ${e.port}`,
-    `  User ${e.user}`,
-    `  IdentityFile ${quotePath(e.identityFile)}`,
-    ...pins.slice(0, 2),
-    `  UserKnownHostsFile ${quotePath(e.knownHostsFile)}`,
-    `  GlobalKnownHostsFile ${quotePath(e.knownHostsFile, false)}`,
-    `  HostKeyAlias ${e.hostKeyAlias}`,
-    ...pins.slice(2),
-  ];
+/** The lines that carry the entry's own values; the pins go between and after them. */
+const valueLines = (e: HostEntry): string[] => [
+  `Host ${HOST_PREFIX}${e.name}`,
+  `  HostName ${e.hostName}`,
+  `  Port ${e.port}`,
+  `  User ${e.user}`,
+  `  IdentityFile ${quotePath(e.identityFile)}`,
+  `  UserKnownHostsFile ${quotePath(e.knownHostsFile)}`,
+  `  GlobalKnownHostsFile ${quotePath(e.knownHostsFile, false)}`,
+  `  HostKeyAlias ${e.hostKeyAlias}`,
+];
+
+/** Every emitted line but the markers: an allowed keyword, one line, no NUL. */
+function checkLine(line: string): void {
+  const body = line.startsWith('  ') ? line.slice(2) : line;
+  const keyword = body.slice(0, body.indexOf(' '));
+  const ok = ALLOWED_KEYWORDS.has(keyword) && (keyword !== 'Match' || line === 'Match all');
+  if (!ok || line.includes('\n') || line.includes('\r') || line.includes('\0')) {
+    throw new Error(`refusing to emit ssh config line ${show(line)}`);
+  }
 }
 
 /**
  * The whole block, markers included, each line ending with `eol`. Entries are sorted by name.
  * `omit`: pin keywords the local OpenSSH does not know (it would reject the whole file); see
  * unsupportedPins() in sshConfigVerify.ts. Never IdentitiesOnly or IdentityAgent.
+ * Each entry is built as one string: the pin lines are the same for all, so they are checked
+ * once, the lines with the entry's values per entry (a line per array element for 1,000 hosts
+ * was 44,000 strings to check and join: ~30 ms).
  */
 export function renderBlock(
   entries: readonly HostEntry[],
   eol: '\n' | '\r\n' = '\n',
   omit: ReadonlySet<string> = new Set(),
 ): string {
+  validateEntries(entries);
+  const pins = pinLines(omit);
+  for (const line of [...pins, 'Match all']) checkLine(line);
+  const afterKey = eol + pins.slice(0, 2).join(eol) + eol;
+  const rest = pins.length > 2 ? eol + pins.slice(2).join(eol) : '';
+  const sorted = [...entries].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  const out = [BEGIN_MARKER + eol];
+  for (const e of sorted) {
+    const v = valueLines(e);
+    for (const line of v) checkLine(line);
+    out.push(v.slice(0, 5).join(eol), afterKey, v.slice(5).join(eol), rest, eol);
+  }
+  out.push('Match all', eol, END_MARKER, eol);
+  return out.join('');
+}
+
+/** Validates every entry and refuses a name given twice (renderBlock does this first). */
+export function validateEntries(entries: readonly HostEntry[]): void {
   const seen = new Set<string>();
   for (const e of entries) {
     validateHostEntry(e);
     if (seen.has(e.name)) invalid(e.name, 'name', 'appears twice');
     seen.add(e.name);
   }
-  const sorted = [...entries].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-  const lines = [BEGIN_MARKER, ...sorted.flatMap((e) => entryLines(e, omit)), 'Match all', END_MARKER];
-  for (let i = 1; i < lines.length - 1; i++) {
-    const line = lines[i]!;
-    const body = line.startsWith('  ') ? line.slice(2) : line;
-    const keyword = body.slice(0, body.indexOf(' '));
-    const ok = ALLOWED_KEYWORDS.has(keyword) && (keyword !== 'Match' || line === 'Match all');
-    if (!ok || line.includes('\n') || line.includes('\r') || line.includes('\0')) {
-      throw new Error(`refusing to emit ssh config line ${show(line)}`);
-    }
-  }
-  return lines.join(eol) + eol;
 }
 
 export function detectEol(text: string): '\n' | '\r\n' {
