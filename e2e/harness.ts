@@ -6,6 +6,7 @@ import { createReadStream, existsSync, statSync } from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import type { Page } from '@playwright/test';
 import { CHANNELS, EVENTS, listenerName, methodName, type RouterPort } from '../src/shared/contract.js';
 
@@ -15,6 +16,12 @@ export interface PopoverOptions {
   /** The built renderer; default out/renderer (run `npx electron-vite build` first). */
   rendererDir?: string;
   colorScheme?: 'light' | 'dark';
+  /**
+   * How the page is loaded: `http` (default) from a static server on 127.0.0.1, or `file`, from
+   * disk as Electron's `loadFile` does (the browser needs --allow-file-access-from-files for the
+   * module script, as the Electron stand-in's does; see launchChromium in bench/lib/popoverPage.ts).
+   */
+  load?: 'http' | 'file';
 }
 
 export interface Popover {
@@ -75,7 +82,8 @@ interface BridgeNames {
 
 /** Runs in the page before its scripts: the preload's `window.runcode`, over the binding. */
 function installBridge({ calls, events }: BridgeNames): void {
-  type Invoke = (channel: string, arg: unknown) => Promise<{ ok: boolean; value?: unknown; error?: unknown }>;
+  type Invoke = (channel: string, arg: unknown) => Promise<string>;
+  type Result = { ok: boolean; value?: unknown; error?: unknown };
   // This file type-checks without the DOM lib (tsconfig.node.json): reach the page's globals
   // through globalThis.
   const w = globalThis as unknown as Record<string, unknown> & { document: EventTarget };
@@ -87,7 +95,7 @@ function installBridge({ calls, events }: BridgeNames): void {
       // (a Playwright binding, far slower than Electron's IPC for a large list).
       const perf = (globalThis as unknown as { performance: { mark(n: string): void } }).performance;
       perf.mark(`runcode:invoke:${channel}:start`);
-      const result = await (w.__runcodeInvoke as Invoke)(channel, arg);
+      const result = JSON.parse(await (w.__runcodeInvoke as Invoke)(channel, arg)) as Result;
       perf.mark(`runcode:invoke:${channel}:end`);
       if (result && result.ok) return result.value;
       throw result?.error ?? { code: 'internal', message: 'The router sent no result.' };
@@ -129,9 +137,15 @@ export async function openPopover(
   });
   page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
 
-  const server = await serveDir(root);
-  await page.exposeBinding('__runcodeInvoke', (_source, channel: string, arg: unknown) =>
-    router.invoke(channel, arg),
+  const server =
+    opts.load === 'file'
+      ? { url: pathToFileURL(path.join(root, 'index.html')).href, close: async () => undefined }
+      : await serveDir(root);
+  // The answer crosses as one JSON string: Playwright's own serializer walks a large value
+  // (2,000 workspaces) node by node on both sides, for hundreds of ms of CPU that Electron's
+  // structured clone does not spend. The router's answers are plain JSON data.
+  await page.exposeBinding('__runcodeInvoke', async (_source, channel: string, arg: unknown) =>
+    JSON.stringify(await router.invoke(channel, arg)),
   );
   const names: BridgeNames = {
     calls: CHANNELS.map((c) => [c, methodName(c)]),

@@ -101,11 +101,11 @@ export async function popoverFigures(): Promise<Row[]> {
         `Navigation start to the first rows painted (the bench marks the first row entering the DOM, then the end of the ` +
         `frame that shows it; the renderer carries no benchmark code), fresh page each round, less the time the page ` +
         `waited on this harness's calls after its first paint (${med(big.wait)} ms median over ${Math.max(...big.calls)} ` +
-        `calls, ${med(small.wait)} ms for ${SMALL}): a Playwright binding moves each answer, the ${count} rows in ` +
-        `${med(big.transport)} ms (${median(small.transport).toFixed(1)} ms for ${SMALL}), where Electron's ` +
-        `structured-clone IPC takes a few ms a call. What remains is ours: loading the page and its scripts ` +
-        `(DOMContentLoaded at ${med(big.dcl)} ms, ${med(small.dcl)} ms for ${SMALL}), the store, React's render, layout ` +
-        `and paint.` +
+        `calls, ${med(small.wait)} ms for ${SMALL}): a Playwright binding moves each answer (as one JSON string), the ` +
+        `${count} rows in ${med(big.transport)} ms (${median(small.transport).toFixed(1)} ms for ${SMALL}), where ` +
+        `Electron's structured-clone IPC takes a few ms a call. The page is loaded from disk (file://), as the tray's ` +
+        `loadFile does. What remains is ours: loading the page and its scripts (DOMContentLoaded at ` +
+        `${med(big.dcl)} ms, ${med(small.dcl)} ms for ${SMALL}), the store, React's render, layout and paint.` +
         (problems.length ? ` Page problems: ${problems.join('; ')}` : ''),
     },
     {

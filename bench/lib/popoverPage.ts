@@ -15,7 +15,10 @@ export async function launchChromium(): Promise<Browser> {
   const launch = config.use?.launchOptions ?? {};
   if (!launch.executablePath)
     throw new Error('No Chromium found on PATH (chromium, chromium-browser, google-chrome).');
-  return chromium.launch({ executablePath: launch.executablePath, args: launch.args ?? [] });
+  // The page is loaded from disk, as Electron's loadFile does (openList): its module script needs
+  // file access from a file:// page, which Electron grants its own pages.
+  const args = [...(launch.args ?? []), '--allow-file-access-from-files'];
+  return chromium.launch({ executablePath: launch.executablePath, args });
 }
 
 export interface OpenList {
@@ -78,14 +81,14 @@ const MARK_FIRST_ROWS = `(() => {
 export async function openList(
   browser: Browser,
   count: number,
-  opts: { rendererDir?: string } = {},
+  opts: { rendererDir?: string; load?: 'http' | 'file' } = {},
 ): Promise<OpenList> {
   const router = new ScriptedRouter({ workspaces: makeWorkspaces(count) });
   const page = await browser.newPage({ viewport: { width: 360, height: 520 } });
   await page.addInitScript({ content: MARK_FIRST_ROWS });
   const cdp = await page.context().newCDPSession(page);
   await cdp.send('Performance.enable', { timeDomain: 'threadTicks' });
-  const popover = await openPopover(page as unknown as TestPage, router, opts);
+  const popover = await openPopover(page as unknown as TestPage, router, { load: 'file', ...opts });
   // Awaits the page's own promise: polling for the mark would add script time of its own.
   await page.evaluate('window.__benchRowsPainted.then(() => undefined)');
   const { metrics } = await cdp.send('Performance.getMetrics');
