@@ -62,7 +62,12 @@ const commands: Record<string, [() => Promise<Command>, string]> = {
     'open an interactive shell (bare) or run one command (with --) on a workspace',
   ],
   agent: [
-    () => import('./commands/agentCommand.js').then((m) => m.agentCommand),
+    // Before its modules load: what V8 sizes during the load is what the agent keeps (leanHeap.ts).
+    () =>
+      import('./leanHeap.js')
+        .then((m) => m.useLeanHeap())
+        .then(() => import('./commands/agentCommand.js'))
+        .then((m) => m.agentCommand),
     'keep every connected workspace’s pass fresh (foreground)',
   ],
   mcp: [
