@@ -15,7 +15,14 @@ import { ownSshConfigPath } from '../paths.js';
 import { LateAppendWatch } from './lateAppendWatch.js';
 import { backupOnce } from './sshConfigBackup.js';
 import type { HostEntry } from './hostEntry.js';
-import { detectEol, locateBlock, readBlock, renderBlock, spliceBlock, validateEntries } from './sshConfigBlock.js';
+import {
+  detectEol,
+  locateBlock,
+  readBlock,
+  renderBlock,
+  spliceBlock,
+  validateEntries,
+} from './sshConfigBlock.js';
 import type { VerifyOptions } from './sshConfigVerify.js';
 import {
   changedEntries,
