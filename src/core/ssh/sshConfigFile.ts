@@ -235,8 +235,11 @@ export class SshConfigFile {
         }
         // The user's file: late appends are watched for while ssh -G judges the write.
         const watch = old && !this.options.own ? new LateAppendWatch(real, old) : undefined;
+        // ssh -G is spawned first: what we keep of this write is worked out while it runs.
+        const verdict = this.verify(real, written, raw, text, next, omit);
+        const kept = this.blockOf(out, next);
         try {
-          await this.verify(real, written, raw, text, next, omit);
+          await verdict;
         } catch (e) {
           await watch?.handOn().catch(() => undefined); // onto the restored file: still theirs
           throw e;
@@ -245,7 +248,7 @@ export class SshConfigFile {
         const leftover = lateUnseen ? late.slice((seen.raw ?? '').length - raw.length) : '';
         if (watch) await watch.handOn(leftover);
         else if (leftover) await fs.appendFile(real, leftover, 'latin1');
-        this.remember(out, next);
+        this.parsed = kept;
         return { changed: true, path: real };
       } finally {
         await old?.close();
@@ -320,10 +323,14 @@ export class SshConfigFile {
   }
 
   /** What we wrote: readBlock gives back the rendered entries, sorted (sshConfigBlock.test.ts). */
-  private remember(out: string, next: readonly HostEntry[]): void {
-    const span = locateBlock(out, this.path);
-    const entries = [...next].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0)).map(asRead);
-    this.parsed = span ? { block: out.slice(span.start, span.end), entries } : undefined;
+  private blockOf(out: string, next: readonly HostEntry[]): SshConfigFile['parsed'] {
+    try {
+      const span = locateBlock(out, this.path);
+      const entries = [...next].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0)).map(asRead);
+      return span ? { block: out.slice(span.start, span.end), entries } : undefined;
+    } catch {
+      return undefined; // only a cache: the next read parses
+    }
   }
 
   private async load(real: string): Promise<string | undefined> {
