@@ -22,10 +22,26 @@ export interface VerifyOptions {
 
 let skipReported = false;
 
-/** Hosts whose rendered entry differs between `before` and `after` (new or changed). */
+/** What an entry is rendered from (the fields validateHostEntry checks, all strings or a number). */
+const RENDERED: readonly (keyof HostEntry)[] = [
+  'hostName',
+  'port',
+  'user',
+  'identityFile',
+  'knownHostsFile',
+  'hostKeyAlias',
+];
+
+/**
+ * Hosts whose rendered entry differs between `before` and `after` (new or changed), field by
+ * field (JSON of 2,000 entries was ~2 ms a write, and took a different key order for a change).
+ */
 export function changedEntries(before: readonly HostEntry[], after: readonly HostEntry[]): HostEntry[] {
-  const old = new Map(before.map((e) => [e.name, JSON.stringify(e)]));
-  return after.filter((e) => old.get(e.name) !== JSON.stringify(e));
+  const old = new Map(before.map((e) => [e.name, e]));
+  return after.filter((e) => {
+    const o = old.get(e.name);
+    return !o || RENDERED.some((f) => o[f] !== e[f]);
+  });
 }
 
 /** At most this many hosts are asked about per write (one per kind: see verificationSample). */
