@@ -1,6 +1,6 @@
 // Start-up and the session: subscribe to core's events, seed from its lists, sign in and out.
 import { isApiError, type SessionView } from '../shared/contract.js';
-import type { ActionKit } from './actionKit.js';
+import type { ActionKit, PopoverState } from './actionKit.js';
 import { cleanMessage, friendlyError } from './friendlyError.js';
 import { SIGNED_OUT_DATA } from './popoverData.js';
 import { SIGNED_OUT_UI } from './popoverUi.js';
@@ -16,20 +16,29 @@ export interface SessionActions {
 }
 
 export function createSessionActions({ api, get, set, notify, fail, guarded }: ActionKit): SessionActions {
-  async function loadSignedIn(): Promise<void> {
-    const [workspaces, forwards, editors, settings] = await Promise.allSettled([
+  /** The lists a signed-in popover shows, asked together. */
+  function askLists() {
+    return Promise.allSettled([
       api.workspacesList(),
       api.forwardsList(),
       api.editorsList(),
       api.settingsGet(),
     ]);
-    if (workspaces.status === 'fulfilled') set({ workspaces: workspaces.value });
-    else if (isApiError(workspaces.reason) && workspaces.reason.code === 'unauthorized')
+  }
+
+  /** Applies askLists' answers in one update (one render). */
+  async function loadSignedIn(asked = askLists()): Promise<void> {
+    const [workspaces, forwards, editors, settings] = await asked;
+    const patch: Partial<PopoverState> = {};
+    if (workspaces.status === 'fulfilled') patch.workspaces = workspaces.value;
+    if (forwards.status === 'fulfilled') patch.forwards = forwards.value;
+    if (editors.status === 'fulfilled') patch.editors = editors.value;
+    if (settings.status === 'fulfilled') patch.settings = settings.value;
+    set(patch);
+    if (workspaces.status === 'fulfilled') return;
+    if (isApiError(workspaces.reason) && workspaces.reason.code === 'unauthorized')
       notify('error', friendlyError(workspaces.reason));
     else fail("Couldn't load workspaces", workspaces.reason);
-    if (forwards.status === 'fulfilled') set({ forwards: forwards.value });
-    if (editors.status === 'fulfilled') set({ editors: editors.value });
-    if (settings.status === 'fulfilled') set({ settings: settings.value });
   }
 
   function onSession(session: SessionView): void {
@@ -49,19 +58,22 @@ export function createSessionActions({ api, get, set, notify, fail, guarded }: A
         api.onSessionChanged(onSession),
         api.onNotice((n) => notify(n.level, cleanMessage(n.message) || friendlyError(n))),
       ];
-      // Asked together: the tray's own UI state does not depend on the session, and every
-      // round trip before the first rows is time the user waits.
-      const ui = api.uiGet().catch(() => undefined);
+      // Everything the first screen needs is asked at once, before the session's answer: every
+      // round trip before the first rows is time the user waits. Signed in is the usual case;
+      // signed out, the workspace list's not_signed_in answer is dropped (settings are shown
+      // either way). The tray's own UI state does not depend on the session.
       try {
-        const session = await api.sessionGet();
-        set({ session });
+        const asked = api.sessionGet();
+        const ui = api.uiGet().catch(() => undefined);
+        const lists = askLists();
+        const session = await asked;
         // Back where the user left it: the tab and the expanded row (the tray's own state).
         const saved = await ui;
-        if (saved) set({ view: saved.lastTab, expanded: saved.expandedRows[0] });
-        if (session.signedIn) await loadSignedIn();
+        set({ session, ...(saved ? { view: saved.lastTab, expanded: saved.expandedRows[0] } : {}) });
+        if (session.signedIn) await loadSignedIn(lists);
         else {
-          const settings = await api.settingsGet().catch(() => undefined);
-          if (settings) set({ settings });
+          const [, , , settings] = await lists;
+          if (settings.status === 'fulfilled') set({ settings: settings.value });
         }
         set({ phase: 'ready' });
       } catch (e) {

@@ -68,6 +68,51 @@ describe('popover store', () => {
     expect(fake.listenerCount()).toBe(0);
   });
 
+  it('asks for everything the first screen needs at once, before the session answers', async () => {
+    const session = deferred<SessionView>();
+    const fake = createFakeApi({
+      'session:get': () => session.promise,
+      'ui:get': () => ({
+        windowPinned: false,
+        lastTab: 'workspaces',
+        expandedRows: ['api'],
+        lastEditor: {},
+        dismissedTips: [],
+      }),
+      'workspaces:list': () => [workspace('api')],
+      'forwards:list': () => [],
+      'editors:list': () => [],
+      'settings:get': () => settings,
+    });
+    const store = createPopoverStore(fake.api);
+    const started = store.getState().init();
+    expect(fake.calls.map((c) => c.channel).sort()).toEqual([
+      'editors:list',
+      'forwards:list',
+      'session:get',
+      'settings:get',
+      'ui:get',
+      'workspaces:list',
+    ]);
+    expect(store.getState().phase).toBe('loading');
+    session.resolve(signedIn);
+    await started;
+    expect(store.getState()).toMatchObject({ phase: 'ready', expanded: 'api', settings });
+    expect(store.getState().workspaces.map((w) => w.name)).toEqual(['api']);
+    expect(fake.calls).toHaveLength(6);
+  });
+
+  it('signed out, drops the early workspace list quietly and keeps the settings', async () => {
+    const fake = createFakeApi({
+      'session:get': () => signedOut,
+      'workspaces:list': () => Promise.reject({ code: 'not_signed_in', message: 'Not signed in' }),
+      'settings:get': () => settings,
+    });
+    const store = createPopoverStore(fake.api);
+    await store.getState().init();
+    expect(store.getState()).toMatchObject({ phase: 'ready', settings, workspaces: [], banners: [] });
+  });
+
   it('start is optimistic and rolls back with a message on error', async () => {
     const pending = deferred<WorkspaceView>();
     const fake = createFakeApi({
