@@ -3,7 +3,7 @@
 // tray and the CLI. Written atomically under the state lock (JsonStateFile); a damaged file is
 // `state_corrupt`, never silently taken for "none attached".
 import fs from 'node:fs/promises';
-import { z } from 'zod';
+import * as z from '../zodMini.js';
 import { workspaceNameSchema } from '../api/schemas.js';
 import { withFileLock } from '../fs/fileLock.js';
 import { attachedPath } from './attachmentPath.js';
@@ -11,7 +11,7 @@ import { JsonStateFile } from './jsonStateFile.js';
 
 export { attachedPath };
 
-const schema = z.object({ version: z.literal(1), name: workspaceNameSchema.optional() }).strict();
+const schema = z.strictObject({ version: z.literal(1), name: z.optional(workspaceNameSchema) });
 
 function file(stateDir: string): JsonStateFile<typeof schema> {
   return new JsonStateFile(attachedPath(stateDir), schema, () => ({ version: 1 as const }));

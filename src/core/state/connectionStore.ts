@@ -2,7 +2,7 @@
 // holds. Shared by the tray and the CLI (`<state>/connections.json`), so `runcode agent` keeps
 // fresh what the tray connected, and the other way round.
 import path from 'node:path';
-import { z } from 'zod';
+import * as z from '../zodMini.js';
 import type { SshPass } from '../../shared/protocol.js';
 import { idSchema, sshPassSchema, workspaceNameSchema } from '../api/schemas.js';
 import { parseEd25519PublicKey } from '../ssh/opensshKey.js';
@@ -21,12 +21,17 @@ export interface ConnectionRecord {
 const recordSchema = z.object({
   name: workspaceNameSchema,
   workspaceId: idSchema,
-  publicKey: z.string().refine((k) => parseEd25519PublicKey(k) !== undefined, 'not an ssh-ed25519 key'),
+  publicKey: z
+    .string()
+    .check(z.refine((k) => parseEd25519PublicKey(k) !== undefined, 'not an ssh-ed25519 key')),
   pass: sshPassSchema,
   issuedAt: z.iso.datetime({ offset: true }),
 });
 
-const fileSchema = z.object({ version: z.literal(1), connections: z.array(recordSchema).max(10_000) });
+const fileSchema = z.object({
+  version: z.literal(1),
+  connections: z.array(recordSchema).check(z.maxLength(10_000)),
+});
 
 export class ConnectionStore {
   private readonly file: JsonStateFile<typeof fileSchema>;

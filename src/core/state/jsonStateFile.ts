@@ -1,12 +1,12 @@
 // A small JSON file in the state dir, read through a schema and written atomically under the lock
 // every RunCode process shares. A file that does not parse is reported, never silently rewritten.
 import fs from 'node:fs/promises';
-import type { z } from 'zod';
+import type * as z from '../zodMini.js';
 import { RuncodeError } from '../errors.js';
 import { atomicWrite } from '../fs/atomicWrite.js';
 import { withFileLock } from '../fs/fileLock.js';
 
-export class JsonStateFile<S extends z.ZodType> {
+export class JsonStateFile<S extends z.ZodMiniType> {
   /**
    * The text last read or written and the value it validated to. connections.json is read several
    * times per renewal (the batch, the update, every process's watcher) while it rarely changes;

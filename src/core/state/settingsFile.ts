@@ -1,7 +1,7 @@
 // Settings shared by the tray and the CLI (`<state>/settings.json`), read and written by both
 // through this class, under the lock every RunCode process shares.
 import path from 'node:path';
-import { z } from 'zod';
+import * as z from '../zodMini.js';
 import type { Settings } from '../../shared/contract.js';
 import { RuncodeError } from '../errors.js';
 import { JsonStateFile } from './jsonStateFile.js';
@@ -23,20 +23,22 @@ export interface SettingsStore {
 }
 
 /** A port in settings and IPC calls (the zod form of shared/port.ts's isPort, for its messages). */
-export const portSchema = z.number().int().min(1).max(65535);
+export const portSchema = z.number().check(z.int(), z.minimum(1), z.maximum(65535));
 const port = portSchema;
-const name = z.string().regex(WORKSPACE_NAME);
+const name = z.string().check(z.regex(WORKSPACE_NAME));
 
 export const settingsSchema = z.object({
-  endpoint: z.string().max(2048).optional(),
-  caFile: z.string().max(4096).optional(),
+  endpoint: z.optional(z.string().check(z.maxLength(2048))),
+  caFile: z.optional(z.string().check(z.maxLength(4096))),
   defaultEditor: z.enum(EDITOR_IDS),
   launchAtLogin: z.boolean(),
   notifications: z.boolean(),
   autoUpdate: z.boolean(),
   sshConfigOptIn: z.boolean(),
-  forwards: z.array(z.object({ workspace: name, remotePort: port, localPort: port.optional() })).max(1000),
-  extraPorts: z.record(name, z.array(port).max(64)),
+  forwards: z
+    .array(z.object({ workspace: name, remotePort: port, localPort: z.optional(port) }))
+    .check(z.maxLength(1000)),
+  extraPorts: z.record(name, z.array(port).check(z.maxLength(64))),
 });
 
 export const DEFAULT_SETTINGS: StoredSettings = {
@@ -49,7 +51,7 @@ export const DEFAULT_SETTINGS: StoredSettings = {
   extraPorts: {},
 };
 
-const storedSchema = settingsSchema.partial();
+const storedSchema = z.partial(settingsSchema);
 
 export class SettingsFile implements SettingsStore {
   private readonly file: JsonStateFile<typeof storedSchema>;
@@ -71,7 +73,7 @@ export class SettingsFile implements SettingsStore {
 
 /** Validates a partial settings object; `undefined` values clear a field. */
 export function checkSettingsPatch(patch: unknown): Partial<StoredSettings> {
-  const r = settingsSchema.partial().strict().safeParse(patch);
+  const r = z.catchall(z.partial(settingsSchema), z.never()).safeParse(patch);
   if (!r.success) {
     const issue = r.error.issues[0];
     const field = issue?.path.join('.') || (issue && 'keys' in issue ? String(issue.keys) : 'settings');
