@@ -12,7 +12,12 @@ describe('the hosts checked after a write', () => {
     expect(changedEntries(before, after).map((e) => e.name)).toEqual(['b', 'd']);
   });
 
-  it('are one of each kind: the characters and length class of their values, IP or name', () => {
+  it('are all of them up to four', () => {
+    const few = ['a', 'b', 'c', 'd'].map((n) => entry(n));
+    expect(verificationSample(few)).toEqual(few);
+  });
+
+  it('beyond four, are one of each kind: the characters and length class of their values, IP or name', () => {
     const many = Array.from({ length: 1000 }, (_, i) => entry(`w${i}`));
     expect(verificationSample(many).map((e) => e.name)).toEqual(['w0']);
     const odd = [

@@ -68,13 +68,14 @@ function charsMemo(): (v: string) => string {
 }
 
 /**
- * The hosts worth asking `ssh -G` about after a write: one of each kind among the changed ones
- * (up to MAX_SAMPLE). What a host of ours reads first is its own section, and OpenSSH keeps the
+ * The hosts worth asking `ssh -G` about after a write: all the changed ones up to four (a section
+ * of the user's that names one of them, and breaks it, is seen too), else one of each kind among
+ * them (up to MAX_SAMPLE). What a host of ours reads first is its own section, and OpenSSH keeps the
  * first value it reads for each option: our block is first in the file (spliceBlock puts it
  * there; only comment lines may stand above it), each section's `Host runcode.NAME` matches that
  * name alone (names are [a-z0-9-], no pattern characters), and every section sets every pin in the
  * same template (renderBlock). So nothing outside the block can bend a pin for one of our hosts and
- * not for another, and what ssh refuses anywhere in the file it refuses for every host; what can
+ * not for another, and a keyword ssh does not know it refuses for every host; what can
  * differ between hosts is how OpenSSH reads their own values, which depends on their kind, not on
  * the host. 1,000 hosts of one state dir and one gateway are one kind: one `ssh -G` (~35 ms of
  * CPU reading a 1.2 MB file). Asking about each of 1,000 hosts cost 1,000 processes per write (the
@@ -82,6 +83,7 @@ function charsMemo(): (v: string) => string {
  * which cost 4 processes and did not look at the values' kinds.
  */
 export function verificationSample(changed: readonly HostEntry[]): HostEntry[] {
+  if (changed.length <= 4) return [...changed];
   const byKind = new Map<string, HostEntry>();
   const charsOf = charsMemo();
   for (const e of changed) {
