@@ -117,8 +117,8 @@ export async function configFigures(): Promise<Row[]> {
         met: ms(t.write).median < 50,
         note:
           `SshConfigFile.apply: lock, read, parse the user's file, splice the block (${kib} KiB in all), back up the original ` +
-          `once, atomic write with fsync, rename, then \`ssh -G\` of the written file for ${asked} host${asked === 1 ? '' : 's'} (one per kind of ` +
-          `host among the changed ones) while the replaced file is watched for late appends until 30 ms pass quiet, unlock; ` +
+          `once, atomic write with fsync, rename, then \`ssh -G\` of the written file for ${asked} host${asked === 1 ? '' : 's'} (every changed ` +
+          `host up to four, else one of each kind) while the replaced file is watched for late appends until 30 ms pass quiet, unlock; ` +
           `median (min-max) of ${runs}, one SshConfigFile for all rounds (as the tray keeps one). Reference: a bare durable ` +
           `replace of the same bytes (write, fsync, rename, fsync dir). CPU of the apply (this process, not ssh's): ` +
           `${measure(t.cpu, 'ms').median.toFixed(1)} ms. The edit finds the block this writer wrote and kept (not parsed ` +
