@@ -10,6 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { ForwardManager } from '../../src/core/forwards/forwardManager.js';
 import { startGatewayHost } from '../../src/core/forwards/testing/gatewayHostProcess.js';
+import { controlMasterRows } from '../lib/controlMaster.js';
 import type { OpenSshForward } from '../lib/forwardPaths.js';
 import { freePort, startOpenSsh, startProbe } from '../lib/forwardPaths.js';
 import type { Row } from '../lib/report.js';
@@ -264,6 +265,15 @@ export async function forwardFigures(): Promise<Row[]> {
           `${parallelN} connections opened at once, each an HTTP/1.1 GET of 1 KiB (Connection: close) from the workspace's ` +
           `web server; p99 of the ${parallelN} request times per round. Raw loopback p99 ${ms(par99[RAW]!).median.toFixed(2)} ms.`,
       },
+      ...(await controlMasterRows(
+        gw,
+        fm,
+        probe,
+        dir,
+        cipher,
+        numberOption('master-rounds', 10),
+        Math.min(bytes, 256 * 1024 ** 2),
+      )),
     ];
   } finally {
     ssh?.child.kill();

@@ -83,6 +83,22 @@ export async function startOpenSsh(
   forwards: Array<{ local: number; remote: number }>,
   cipher = '',
 ): Promise<OpenSshForward> {
+  const cfg = writeOpenSshConfig(gw, target, dir, cipher);
+  const args = ['-F', cfg, '-N'];
+  for (const f of forwards) args.push('-L', `127.0.0.1:${f.local}:127.0.0.1:${f.remote}`);
+  const child = spawn('ssh', [...args, 'gw'], { stdio: ['ignore', 'ignore', 'inherit'] });
+  for (const f of forwards) await waitForPort(f.local);
+  const picked = await new Promise<string>((resolve) => {
+    const q = spawn('ssh', ['-F', cfg, '-G', 'gw']);
+    let out = '';
+    q.stdout.on('data', (b: Buffer) => (out += b.toString()));
+    q.on('close', () => resolve(/^ciphers (\S+)/m.exec(out)?.[1]?.split(',')[0] ?? '?'));
+  });
+  return { child, cipher: picked, ports: new Map(forwards.map((f) => [f.local, f.remote])) };
+}
+
+/** A temp -F config (host `gw`) for the gateway host's demo workspace; returns its path. */
+export function writeOpenSshConfig(gw: GatewayHost, target: SshTarget, dir: string, cipher = ''): string {
   const key = path.join(dir, 'id_ed25519');
   fs.writeFileSync(key, target.privateKey, { mode: 0o600 });
   const known = path.join(dir, 'known_hosts');
@@ -108,15 +124,5 @@ export async function startOpenSsh(
       '',
     ].join('\n'),
   );
-  const args = ['-F', cfg, '-N'];
-  for (const f of forwards) args.push('-L', `127.0.0.1:${f.local}:127.0.0.1:${f.remote}`);
-  const child = spawn('ssh', [...args, 'gw'], { stdio: ['ignore', 'ignore', 'inherit'] });
-  for (const f of forwards) await waitForPort(f.local);
-  const picked = await new Promise<string>((resolve) => {
-    const q = spawn('ssh', ['-F', cfg, '-G', 'gw']);
-    let out = '';
-    q.stdout.on('data', (b: Buffer) => (out += b.toString()));
-    q.on('close', () => resolve(/^ciphers (\S+)/m.exec(out)?.[1]?.split(',')[0] ?? '?'));
-  });
-  return { child, cipher: picked, ports: new Map(forwards.map((f) => [f.local, f.remote])) };
+  return cfg;
 }
