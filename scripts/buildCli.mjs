@@ -32,13 +32,8 @@ const nativeAddons = {
   },
 };
 
-await build({
-  entryPoints: {
-    runcode: path.join(root, 'src', 'cli', 'index.ts'),
-    // Also an entry of its own: bin/runcode hands `exec` to it when exec.cjs's fast path did not run.
-    execCommand: path.join(root, 'src', 'cli', 'commands', 'execCommand.ts'),
-  },
-  outdir,
+// What every ES module bundle here shares: one file per entry and a chunk per lazy import.
+const esm = {
   // Chunks per command: `--help` parses a few KiB, `exec` what exec needs, not all 2.6 MB.
   splitting: true,
   chunkNames: 'chunks/[name]-[hash]',
@@ -48,7 +43,6 @@ await build({
   format: 'esm',
   target: 'node20',
   external: ['@napi-rs/keyring', 'cpu-features'],
-  plugins: [nativeAddons],
   // CommonJS dependencies (ssh2) use require() and __dirname; an ES module has neither.
   banner: {
     js: [
@@ -62,6 +56,41 @@ await build({
   },
   legalComments: 'none',
   logLevel: 'warning',
+};
+
+/**
+ * `runcode agent` is its own bundle (agent/agentCommand.mjs), which the CLI's entry imports in
+ * place of the agent command's module. Why: chunks shared between commands hold what any of them
+ * uses, so the agent loaded all of zod's core and locales that `runcode mcp` needs, and a process
+ * that stays up for hours keeps what it parsed (bench/figures/memory.ts: ~3 MB of its peak RSS).
+ * Built alone, it holds only what the agent's own imports reach.
+ */
+const agentApart = {
+  name: 'agent-apart',
+  setup(b) {
+    b.onResolve({ filter: /^\.\/commands\/agentCommand\.js$/ }, (args) =>
+      args.importer === path.join(root, 'src', 'cli', 'index.ts')
+        ? { path: './agent/agentCommand.mjs', external: true }
+        : undefined,
+    );
+  },
+};
+
+await build({
+  ...esm,
+  entryPoints: {
+    runcode: path.join(root, 'src', 'cli', 'index.ts'),
+    // Also an entry of its own: bin/runcode hands `exec` to it when exec.cjs's fast path did not run.
+    execCommand: path.join(root, 'src', 'cli', 'commands', 'execCommand.ts'),
+  },
+  outdir,
+  plugins: [nativeAddons, agentApart],
+});
+await build({
+  ...esm,
+  entryPoints: { agentCommand: path.join(root, 'src', 'cli', 'commands', 'agentCommand.ts') },
+  outdir: path.join(outdir, 'agent'),
+  plugins: [nativeAddons],
 });
 
 // `runcode exec`'s fast path alone (src/cli/execFastPath.ts) as one CommonJS file, which bin/runcode
