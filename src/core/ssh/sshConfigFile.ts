@@ -12,17 +12,12 @@ import { atomicWrite, removeStaleTemps, resolveWriteTarget } from '../fs/atomicW
 import type { FileLockOptions } from '../fs/fileLock.js';
 import { withFileLock } from '../fs/fileLock.js';
 import { ownSshConfigPath } from '../paths.js';
+import { KeptBlock } from './keptBlock.js';
 import { LateAppendWatch } from './lateAppendWatch.js';
+import { fromLatin1, toLatin1 } from './latin1Text.js';
 import { backupOnce } from './sshConfigBackup.js';
 import type { HostEntry } from './hostEntry.js';
-import {
-  detectEol,
-  locateBlock,
-  readBlock,
-  renderBlock,
-  spliceBlock,
-  validateEntries,
-} from './sshConfigBlock.js';
+import { detectEol, renderBlock, spliceBlock, validateEntries } from './sshConfigBlock.js';
 import type { VerifyOptions } from './sshConfigVerify.js';
 import {
   changedEntries,
@@ -72,20 +67,6 @@ const OWN_HEADER =
   '# Written by RunCode; edits inside the block are replaced. ~/.ssh/config is not read with it.\n';
 
 const errCode = (e: unknown): string | undefined => (e as NodeJS.ErrnoException)?.code;
-// ASCII reads the same either way: a 1.2 MB block is scanned in ~1 ms, converted in ~3.
-const NOT_ASCII = /[\u0080-\uffff]/;
-const toLatin1 = (s: string): string => (NOT_ASCII.test(s) ? Buffer.from(s, 'utf8').toString('latin1') : s);
-const fromLatin1 = (s: string): string => (NOT_ASCII.test(s) ? Buffer.from(s, 'latin1').toString('utf8') : s);
-/** The entries as readBlock gives them back: its fields, in its order. */
-const asRead = (e: HostEntry): HostEntry => ({
-  name: e.name,
-  hostName: e.hostName,
-  port: e.port,
-  user: e.user,
-  identityFile: e.identityFile,
-  knownHostsFile: e.knownHostsFile,
-  hostKeyAlias: e.hostKeyAlias,
-});
 /** Redo the splice at most this often when others keep changing the file under us. */
 const MAX_ATTEMPTS = 50;
 
@@ -98,11 +79,8 @@ export class SshConfigFile {
   private readonly stateDir: string;
   /** The verification context (sshConfigVerify.ts) of the last write `ssh -G` approved. */
   private verified: string | undefined;
-  /**
-   * The last block read or written (latin1, as in the file) and its entries: parsing 1,000 hosts
-   * costs ~25 ms, and a read-modify-write would parse the block it wrote last time, twice.
-   */
-  private parsed: { block: string; entries: readonly HostEntry[] } | undefined;
+  /** The last block read or written, with its entries (keptBlock.ts). */
+  private readonly block = new KeptBlock();
 
   constructor(private readonly options: SshConfigFileOptions) {
     this.stateDir = options.stateDir;
@@ -237,7 +215,7 @@ export class SshConfigFile {
         const watch = old && !this.options.own ? new LateAppendWatch(real, old) : undefined;
         // ssh -G is spawned first: what we keep of this write is worked out while it runs.
         const verdict = this.verify(real, written, raw, text, next, omit);
-        const kept = this.blockOf(out, next);
+        const kept = KeptBlock.of(out, next, real);
         try {
           await verdict;
         } catch (e) {
@@ -248,7 +226,7 @@ export class SshConfigFile {
         const leftover = lateUnseen ? late.slice((seen.raw ?? '').length - raw.length) : '';
         if (watch) await watch.handOn(leftover);
         else if (leftover) await fs.appendFile(real, leftover, 'latin1');
-        this.parsed = kept;
+        this.block.keep(kept);
         return { changed: true, path: real };
       } finally {
         await old?.close();
@@ -315,22 +293,7 @@ export class SshConfigFile {
   }
 
   private entriesOf(text: string, where = this.path): HostEntry[] {
-    const span = locateBlock(text, where);
-    if (!span) return [];
-    const block = text.slice(span.start, span.end);
-    if (this.parsed?.block !== block) this.parsed = { block, entries: readBlock(fromLatin1(block), where) };
-    return this.parsed.entries.map((e) => ({ ...e }));
-  }
-
-  /** What we wrote: readBlock gives back the rendered entries, sorted (sshConfigBlock.test.ts). */
-  private blockOf(out: string, next: readonly HostEntry[]): SshConfigFile['parsed'] {
-    try {
-      const span = locateBlock(out, this.path);
-      const entries = [...next].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0)).map(asRead);
-      return span ? { block: out.slice(span.start, span.end), entries } : undefined;
-    } catch {
-      return undefined; // only a cache: the next read parses
-    }
+    return this.block.entriesOf(text, where);
   }
 
   private async load(real: string): Promise<string | undefined> {
