@@ -1,20 +1,13 @@
 // ForwardManager against the real gateway host: how forwards recover (gateway restart, pass
 // refresh, a stopped workspace, a refused or silent remote, restore and dispose).
 import net from 'node:net';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { ForwardInfo } from './forward.js';
-import { startGatewayHost } from './testing/gatewayHostProcess.js';
-import type { GatewayHost } from './testing/gatewayHostProcess.js';
+import { gw, useGatewayHost } from './testing/useGatewayHost.js';
 import { DEMO, freePort, get, managerOn, pubOf } from './testing/forwardManagerKit.js';
 import { until } from '../testing/until.js';
 
-let gw: GatewayHost;
-beforeAll(async () => {
-  gw = await startGatewayHost();
-});
-afterAll(async () => {
-  await gw?.close();
-});
+useGatewayHost();
 const manager = (freshPassEachTime = false) => managerOn(gw, freshPassEachTime);
 
 describe('ForwardManager against the real gateway', () => {

@@ -2,20 +2,13 @@
 // half-close). Recovery (gateway restarts, pass refresh, stops, dispose): forwardManager.recovery.test.ts.
 import net from 'node:net';
 import os from 'node:os';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { ForwardEvent } from './forwardManager.js';
-import { startGatewayHost } from './testing/gatewayHostProcess.js';
-import type { GatewayHost } from './testing/gatewayHostProcess.js';
+import { gw, useGatewayHost } from './testing/useGatewayHost.js';
 import { DEMO, freePort, get, managerOn } from './testing/forwardManagerKit.js';
 import { until } from '../testing/until.js';
 
-let gw: GatewayHost;
-beforeAll(async () => {
-  gw = await startGatewayHost();
-});
-afterAll(async () => {
-  await gw?.close();
-});
+useGatewayHost();
 const manager = (freshPassEachTime = false) => managerOn(gw, freshPassEachTime);
 
 describe('ForwardManager against the real gateway', () => {

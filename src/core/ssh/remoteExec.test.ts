@@ -2,20 +2,17 @@ import { PassThrough, Writable } from 'node:stream';
 import type { Client } from 'ssh2';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RuncodeError } from '../errors.js';
-import { startGatewayHost } from '../forwards/testing/gatewayHostProcess.js';
-import type { GatewayHost } from '../forwards/testing/gatewayHostProcess.js';
+import { gw, useGatewayHost } from '../forwards/testing/useGatewayHost.js';
 import { remoteExec } from './remoteExec.js';
 import { connectSsh } from './sshConnection.js';
 
-let gw: GatewayHost;
+useGatewayHost();
 let client: Client;
 beforeAll(async () => {
-  gw = await startGatewayHost();
   client = await connectSsh(await gw.newTarget());
 });
 afterAll(async () => {
   client?.end();
-  await gw?.close();
 });
 
 describe('remoteExec', () => {

@@ -5,23 +5,20 @@ import path from 'node:path';
 import type { Client } from 'ssh2';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { requireTool } from '../testing/requireTool.js';
-import { startGatewayHost } from '../forwards/testing/gatewayHostProcess.js';
-import type { GatewayHost } from '../forwards/testing/gatewayHostProcess.js';
+import { gw, useGatewayHost } from '../forwards/testing/useGatewayHost.js';
 import { getFile, putFile } from './sftpTransfer.js';
 import type { TransferProgress } from './sftpTransfer.js';
 import { connectSsh } from './sshConnection.js';
 
-let gw: GatewayHost;
+useGatewayHost();
 let client: Client;
 let tmp: string;
 beforeAll(async () => {
-  gw = await startGatewayHost();
   client = await connectSsh(await gw.newTarget());
   tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'rc-sftp-'));
 });
 afterAll(async () => {
   client?.end();
-  await gw?.close();
   if (tmp) fs.rmSync(tmp, { recursive: true, force: true });
 });
 

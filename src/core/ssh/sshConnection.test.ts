@@ -1,18 +1,11 @@
 import net from 'node:net';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { RuncodeError } from '../errors.js';
-import { startGatewayHost } from '../forwards/testing/gatewayHostProcess.js';
-import type { GatewayHost } from '../forwards/testing/gatewayHostProcess.js';
+import { gw, useGatewayHost } from '../forwards/testing/useGatewayHost.js';
 import { generateEd25519KeyPair } from './opensshKey.js';
 import { connectSsh, mapSshError, pinnedHostKeyBlobs } from './sshConnection.js';
 
-let gw: GatewayHost;
-beforeAll(async () => {
-  gw = await startGatewayHost();
-});
-afterAll(async () => {
-  await gw?.close();
-});
+useGatewayHost();
 
 async function codeOf(p: Promise<unknown>): Promise<string> {
   try {
