@@ -61,20 +61,22 @@ describe('locks that cannot wedge', () => {
 function mountTmpfs(at: string): string | undefined {
   if (process.platform !== 'linux') return 'not Linux: no tmpfs to fill';
   if (process.getuid?.() !== 0) return 'not root: cannot mount a small tmpfs';
-  const r = spawnSync('mount', ['-t', 'tmpfs', '-o', 'size=64k,mode=0700', 'tmpfs', at], { encoding: 'utf8' });
+  const r = spawnSync('mount', ['-t', 'tmpfs', '-o', 'size=64k,mode=0700', 'tmpfs', at], {
+    encoding: 'utf8',
+  });
   return r.status === 0 ? undefined : `mount -t tmpfs failed: ${r.stderr.trim()}`;
 }
 
 describe('a full disk and a read-only one', () => {
   const mnt = fs.mkdtempSync(path.join(os.tmpdir(), 'runcode-tmpfs-'));
   const skip = mountTmpfs(mnt);
-  if (skip) console.warn(`fsFaults: full-disk tests skipped: ${skip}`);
   afterAll(() => {
     if (!skip) spawnSync('umount', [mnt]);
     fs.rmSync(mnt, { recursive: true, force: true });
   });
 
-  it.skipIf(!!skip)('ENOSPC names the file, changes nothing, leaves no lock or temp behind', async () => {
+  it('ENOSPC names the file, changes nothing, leaves no lock or temp behind', async (ctx) => {
+    if (skip) ctx.skip(`full-disk test: ${skip}`);
     const cfg = path.join(mnt, 'config');
     fs.writeFileSync(cfg, 'Host mine\n  User me\n');
     // Fill the rest of the file system.
@@ -101,7 +103,8 @@ describe('a full disk and a read-only one', () => {
     fs.rmSync(path.join(mnt, 'filler'));
   });
 
-  it.skipIf(!!skip)('a read-only mount: preflight and the write both say so, nothing changes', async () => {
+  it('a read-only mount: preflight and the write both say so, nothing changes', async (ctx) => {
+    if (skip) ctx.skip(`read-only-mount test: ${skip}`);
     const cfg = path.join(mnt, 'config');
     fs.writeFileSync(cfg, 'Host mine\n');
     expect(spawnSync('mount', ['-o', 'remount,ro', mnt]).status).toBe(0);
@@ -111,7 +114,10 @@ describe('a full disk and a read-only one', () => {
       expect(pre.code).toBe('config_not_writable');
       expect(pre.message).toContain('read-only file system (EROFS)');
       const w = await refusalInfo(atomicWrite(cfg, 'x'));
-      expect(w).toEqual({ code: 'not_writable', message: expect.stringContaining(`${cfg}: the file system is read-only`) });
+      expect(w).toEqual({
+        code: 'not_writable',
+        message: expect.stringContaining(`${cfg}: the file system is read-only`),
+      });
       expect(fs.readFileSync(cfg, 'utf8')).toBe('Host mine\n');
     } finally {
       spawnSync('mount', ['-o', 'remount,rw', mnt]);

@@ -44,29 +44,26 @@ async function runChild(code: string, args: string[]): Promise<ChildResult> {
 
 describe('SshConfigFile across processes', () => {
   const skip = otherUserSkipReason();
-  if (skip) console.warn(`skipped "an unprivileged user ... config_not_writable": ${skip}`);
-  it.skipIf(skip)(
-    'an unprivileged user who may not write the file or its directory gets config_not_writable',
-    async () => {
-      // Root may write anything, so the writer runs as \`nobody\` (as a user would run it).
-      writeCfg(OTHER, 0o644);
-      fs.chmodSync(home, 0o755);
-      fs.chmodSync(path.dirname(cfg), 0o755);
-      fs.chownSync(cfg, OTHER_USER.uid, OTHER_USER.gid); // their file, in a directory they may not write
-      const source = `
+  it('an unprivileged user who may not write the file or its directory gets config_not_writable', async (ctx) => {
+    if (skip) ctx.skip(`an unprivileged user ... config_not_writable: ${skip}`);
+    // Root may write anything, so the writer runs as \`nobody\` (as a user would run it).
+    writeCfg(OTHER, 0o644);
+    fs.chmodSync(home, 0o755);
+    fs.chmodSync(path.dirname(cfg), 0o755);
+    fs.chownSync(cfg, OTHER_USER.uid, OTHER_USER.gid); // their file, in a directory they may not write
+    const source = `
       import { SshConfigFile } from ${JSON.stringify(path.join(ROOT, 'src/core/ssh/sshConfigFile.ts'))};
       const [cfg, state] = process.argv.slice(2);
       const e = { name: 'api', hostName: '127.0.0.1', port: 2222, user: 'u', identityFile: '/k/api',
         knownHostsFile: '/k/known_hosts', hostKeyAlias: 'runcode-gateway' };
       try { await new SshConfigFile({ path: cfg, stateDir: state }).apply([e]); console.log('written'); }
       catch (err) { console.log(err.code + ': ' + err.message); }`;
-      const r = await runAsOtherUser({ source, args: [cfg, path.join(os.tmpdir(), 'runcode-nobody-state')] });
-      expect(r.status, r.stderr).toBe(0);
-      expect(r.stdout).toMatch(/^config_not_writable: .*not writable \(mode 0755\).*nothing was changed/);
-      expect(bytes().toString()).toBe(OTHER);
-      expect(fs.readdirSync(path.dirname(cfg))).toEqual(['config']);
-    },
-  );
+    const r = await runAsOtherUser({ source, args: [cfg, path.join(os.tmpdir(), 'runcode-nobody-state')] });
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/^config_not_writable: .*not writable \(mode 0755\).*nothing was changed/);
+    expect(bytes().toString()).toBe(OTHER);
+    expect(fs.readdirSync(path.dirname(cfg))).toEqual(['config']);
+  });
 
   it('two concurrent writer processes lose no entries', async () => {
     writeCfg(OTHER);
