@@ -22,7 +22,7 @@ import { freePort } from '../lib/forwardPaths.js';
 import type { LocalServer } from '../lib/localServer.js';
 import { benchCore, startAll, startLocalServer, workspaceDefs } from '../lib/localServer.js';
 import type { Row } from '../lib/report.js';
-import { figureMain, measure, numberOption, option, parseBytes, progress } from '../lib/report.js';
+import { figureMain, measure, numberOption, option, parseBytes, peakRss, progress } from '../lib/report.js';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 const CONNECTED = 50;
@@ -34,16 +34,6 @@ const PASS_TTL = 20;
 const NODE_FLAGS = option('node-flags', '').split(' ').filter(Boolean);
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-/** VmHWM (peak RSS) of a live process in MB; NaN where /proc is missing. */
-function peakRss(pid: number | undefined): number {
-  try {
-    const s = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
-    return Number(/VmHWM:\s+(\d+) kB/.exec(s)?.[1]) / 1024;
-  } catch {
-    return Number.NaN;
-  }
-}
 
 function exited(child: ChildProcess): Promise<void> {
   return child.exitCode !== null || child.signalCode !== null

@@ -10,7 +10,7 @@ import type { GatewayHost } from '../../src/core/forwards/testing/gatewayHostPro
 import type { Probe } from './forwardPaths.js';
 import { freePort, waitForPort, writeOpenSshConfig } from './forwardPaths.js';
 import type { Row } from './report.js';
-import { measure, progress, single } from './report.js';
+import { measure, peakRss, progress, single } from './report.js';
 
 /** Runs ssh with `args`; resolves with its exit code. */
 function ssh(args: string[]): Promise<number> {
@@ -23,11 +23,6 @@ function ssh(args: string[]): Promise<number> {
       code === 0 ? resolve(0) : reject(new Error(`ssh ${args.join(' ')}: ${err}`)),
     );
   });
-}
-
-function peakRssMb(pid: number | undefined): number {
-  const s = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
-  return Number(/VmHWM:\s+(\d+) kB/.exec(s)?.[1]) / 1024;
 }
 
 export async function controlMasterRows(
@@ -93,7 +88,7 @@ export async function controlMasterRows(
       },
       {
         figure: `  an OpenSSH control master's own peak RSS, per workspace (after ${mib} MiB through it)`,
-        ours: single(peakRssMb(master.pid), 'MB'),
+        ours: single(peakRss(master.pid), 'MB'),
         target: '-',
         met: null,
       },

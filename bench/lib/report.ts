@@ -177,6 +177,16 @@ export function cpuMs(from?: NodeJS.CpuUsage): number {
 }
 
 /** utime+stime of a process in microseconds (Linux /proc); NaN elsewhere. */
+/** VmHWM (peak RSS) of a live process in MB; NaN where /proc is missing. */
+export function peakRss(pid: number | undefined): number {
+  try {
+    const s = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
+    return Number(/VmHWM:\s+(\d+) kB/.exec(s)?.[1]) / 1024;
+  } catch {
+    return Number.NaN;
+  }
+}
+
 export function procCpuUs(pid: number | undefined): number {
   try {
     const f = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
